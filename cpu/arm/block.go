@@ -1,0 +1,542 @@
+package arm
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// An op is one pre-decoded step of a block: the handler plus operands that
+// the translator already extracted. Most instructions become one op; an
+// instruction that reads the PC is preceded by an opSetPC pseudo-op that
+// puts the architectural PC value in R[15].
+type Op struct {
+	fn   opFunc
+	pc   uint32 // address of the instruction
+	imm  uint32
+	imm2 uint32
+	insn uint32 // raw encoding (T32: first halfword in the high half)
+
+	idx  uint16 // instructions before this one in the block
+	cond uint8  // condition, condAL when unconditional
+	it   uint8  // ITSTATE in effect for this instruction
+	size uint8  // 2 or 4 bytes
+	rd   uint8
+	rn   uint8
+	rm   uint8
+	ra   uint8 // also Rs (register-shifted register) and Rt2
+	sh   uint8 // shift type (shiftLSL...) or other small operand
+	amt  uint8 // shift amount or other small operand
+	s    bool  // sets flags
+}
+
+type opFunc func(c *CPU, o *Op)
+
+const (
+	condAL = 14
+	// maxBlockInsns bounds a block so interrupts are checked often enough.
+	maxBlockInsns = 64
+)
+
+// Block is a translated run of guest instructions: straight-line code that
+// ends at a branch, at an instruction that may write the PC or change
+// state that translation depends on, or at a page boundary.
+type Block struct {
+	ops   []Op
+	vpc   uint32 // virtual address of the first instruction
+	pa    uint64 // physical address of the first instruction
+	end   uint32 // virtual address after the last instruction
+	state uint32 // ISA state the block was translated for: see stateKey
+	ninsn uint32
+	itEnd uint8 // ITSTATE after the last instruction
+	pages [2]uint64 // physical pages the code lies in (second may equal first)
+	valid bool
+	link  [2]blockLink
+}
+
+// blockLink chains a block to a successor by virtual address; it is valid
+// only while the TLB epoch and the execution state are unchanged.
+type blockLink struct {
+	b     *Block
+	vpc   uint32
+	state uint32
+	epoch uint64
+}
+
+// stateKey packs what translation depends on besides the address: Thumb,
+// ITSTATE, and (for the virtual-address caches) privilege, because execute
+// permission differs by privilege.
+func (c *CPU) stateKey() uint32 {
+	k := uint32(c.IT) << 1
+	if c.T {
+		k |= 1
+	}
+	if c.mode != ModeUSR {
+		k |= 1 << 9
+	}
+	return k
+}
+
+const jumpBits = 12
+
+type jumpEntry struct {
+	vpc   uint32
+	state uint32
+	b     *Block
+}
+
+type blockKey struct {
+	pa    uint64
+	state uint32 // Thumb and ITSTATE only
+}
+
+type blockCache struct {
+	blocks map[blockKey]*Block
+	byPage map[uint64][]*Block
+	jump   [1 << jumpBits]jumpEntry
+}
+
+func (bc *blockCache) init() {
+	bc.blocks = map[blockKey]*Block{}
+	bc.byPage = map[uint64][]*Block{}
+}
+
+func (bc *blockCache) flush() {
+	for _, b := range bc.blocks {
+		b.valid = false
+	}
+	clear(bc.blocks)
+	clear(bc.byPage)
+	bc.flushJumpCache()
+}
+
+func (bc *blockCache) flushJumpCache() { bc.jump = [1 << jumpBits]jumpEntry{} }
+
+// invalidatePage drops every block with code in the physical page.
+func (bc *blockCache) invalidatePage(page uint64) {
+	for _, b := range bc.byPage[page] {
+		if !b.valid {
+			continue
+		}
+		b.valid = false
+		delete(bc.blocks, blockKey{b.pa, b.state &^ (1 << 9)})
+	}
+	delete(bc.byPage, page)
+	// Jump-cache entries of invalid blocks fail their valid check.
+}
+
+// lookup returns the block to run at the current PC and state, translating
+// it if needed. It returns nil when fetching the first instruction aborted;
+// the abort has then been taken.
+func (c *CPU) lookup(prev *Block) *Block {
+	pc, st := c.R[15], c.stateKey()
+	if prev != nil {
+		for i := range prev.link {
+			l := &prev.link[i]
+			if l.vpc == pc && l.state == st && l.epoch == c.mem.epoch && l.b != nil && l.b.valid {
+				return l.b
+			}
+		}
+	}
+	j := &c.cache.jump[(pc>>1)&(1<<jumpBits-1)]
+	b := j.b
+	if b == nil || j.vpc != pc || j.state != st || !b.valid {
+		b = c.findBlock(pc, st)
+		if b == nil {
+			return nil
+		}
+		*j = jumpEntry{vpc: pc, state: st, b: b}
+	}
+	if prev != nil {
+		// Replace the older link.
+		l := &prev.link[0]
+		if l.b != nil {
+			prev.link[1] = *l
+		}
+		*l = blockLink{b: b, vpc: pc, state: st, epoch: c.mem.epoch}
+	}
+	return b
+}
+
+func (c *CPU) findBlock(pc uint32, st uint32) *Block {
+	user := c.mode == ModeUSR
+	e, pa, fsr := c.mem.fill(pc, accExec, user)
+	if fsr == 0 && e == nil {
+		// Not RAM or ROM: executing from MMIO or unmapped space.
+		fsr = c.mem.faultStatus(fsExtAbort)
+	}
+	if fsr != 0 {
+		c.log.Warn("guest error: prefetch abort", "pc", hex32(pc), "fsr", hex32(fsr))
+		c.prefetchAbort(pc, c.IT, fsr)
+		c.R[15] = c.nextPC
+		c.exit = false
+		c.faulted = false
+		c.exitPSR = false
+		return nil
+	}
+	key := blockKey{pa, st &^ (1 << 9)}
+	if b := c.cache.blocks[key]; b != nil {
+		if b.vpc == pc {
+			return b
+		}
+		// Same physical code at another virtual address: ops hold absolute
+		// PCs, so translate a copy for this address.
+	}
+	b := c.translateBlock(pc, pa, st)
+	c.cache.blocks[key] = b
+	for _, p := range uniquePages(b.pages) {
+		c.cache.byPage[p] = append(c.cache.byPage[p], b)
+		c.mem.markCode(p)
+	}
+	return b
+}
+
+func uniquePages(p [2]uint64) []uint64 {
+	if p[0] == p[1] {
+		return p[:1]
+	}
+	return p[:]
+}
+
+// translator builds one block.
+type translator struct {
+	c     *CPU
+	ops   []Op
+	pc    uint32 // address of the instruction being translated
+	insn  uint32
+	size  uint8
+	thumb bool
+	it    uint8 // ITSTATE for the instruction being translated
+	cond  uint8 // condition for the instruction being translated
+	n     uint16
+	end   bool // the instruction ends the block
+	// itSet is set by the IT instruction's handler: the ITSTATE for the
+	// next instruction.
+	itSet   bool
+	itNext  uint8
+	needsPC bool // force an opSetPC before the instruction's ops
+	first   int  // index in ops of the instruction's first op
+}
+
+// pcRead is the value an instruction reads from the PC (ARM ARM A2.3).
+func (t *translator) pcRead() uint32 {
+	if t.thumb {
+		return t.pc + 4
+	}
+	return t.pc + 8
+}
+
+// inIT reports whether the instruction is inside an IT block.
+func (t *translator) inIT() bool { return t.it&0xf != 0 }
+
+// lastInIT reports whether the instruction is the last of an IT block.
+func (t *translator) lastInIT() bool { return t.it&0xf == 8 }
+
+// emit appends an op for the current instruction, stamping the common
+// fields. An op that names R15 in any register field gets the PC value
+// written to R15 first.
+func (t *translator) emit(o Op) {
+	o.pc, o.insn, o.size, o.idx, o.it = t.pc, t.insn, t.size, t.n, t.it
+	o.cond = t.cond
+	if o.rd == 15 || o.rn == 15 || o.rm == 15 || o.ra == 15 || t.needsPC {
+		t.needsPC = false
+		t.ops = append(t.ops, Op{fn: opSetPC, imm: t.pcRead(), pc: t.pc, insn: t.insn,
+			size: t.size, idx: t.n, it: t.it, cond: condAL})
+	}
+	t.ops = append(t.ops, o)
+}
+
+func opSetPC(c *CPU, o *Op) { c.R[15] = o.imm }
+
+func opNop(c *CPU, o *Op) {}
+
+func opUndefined(c *CPU, o *Op) {
+	c.log.Warn("guest error: undefined instruction", "pc", hex32(o.pc), "insn", insnString(o))
+	c.undefined(o)
+}
+
+func insnString(o *Op) string {
+	if o.size == 2 {
+		return fmt.Sprintf("%04x", o.insn)
+	}
+	if o.size == 4 && o.insn>>16 != 0 && o.insn>>27 >= 0x1d && o.insn>>29 == 7 {
+		return fmt.Sprintf("%04x %04x", o.insn>>16, o.insn&0xffff)
+	}
+	return fmt.Sprintf("%08x", o.insn)
+}
+
+// translateBlock decodes from pc (physical pa) until the block must end.
+func (c *CPU) translateBlock(pc uint32, pa uint64, st uint32) *Block {
+	t := &translator{c: c, thumb: st&1 != 0, it: uint8(st >> 1)}
+	b := &Block{vpc: pc, pa: pa, state: st, valid: true}
+	b.pages = [2]uint64{pa &^ pageMask, pa &^ pageMask}
+	page := pc &^ pageMask
+	for t.n < maxBlockInsns {
+		t.pc = pc
+		insn, size, ok := c.fetchInsn(pc, t.thumb, &b.pages)
+		if !ok {
+			if t.n == 0 {
+				// The first instruction straddles into a page we cannot
+				// fetch: run it as a prefetch abort.
+				t.size = 2
+				t.insn = 0
+				t.cond = condAL
+				t.emit(Op{fn: opPrefetchAbortHigh})
+				t.n++
+			}
+			break
+		}
+		t.insn, t.size = insn, size
+		t.end = false
+		t.itSet = false
+		t.needsPC = false
+		t.first = len(t.ops)
+		t.decode()
+		t.n++
+		pc += uint32(size)
+		if t.itSet {
+			t.it = t.itNext
+		} else if t.thumb {
+			t.it = itAdvance(t.it)
+		}
+		if t.end || pc&^pageMask != page {
+			break
+		}
+	}
+	b.ops = t.ops
+	b.ninsn = uint32(t.n)
+	b.end = pc
+	b.itEnd = t.it
+	return b
+}
+
+// opPrefetchAbortHigh raises the prefetch abort for the second halfword of
+// a 32-bit Thumb instruction that lies in an unfetchable page.
+func opPrefetchAbortHigh(c *CPU, o *Op) {
+	va := o.pc + 2
+	_, _, fsr := c.mem.fill(va, accExec, c.mode == ModeUSR)
+	if fsr == 0 {
+		fsr = c.mem.faultStatus(fsExtAbort)
+	}
+	c.prefetchAbort(o.pc, o.it, fsr)
+	c.mem.sys.ifar = va
+}
+
+// fetchInsn reads the instruction at pc. A Thumb instruction whose second
+// halfword lies in the next page records that page in pages[1].
+func (c *CPU) fetchInsn(pc uint32, thumb bool, pages *[2]uint64) (insn uint32, size uint8, ok bool) {
+	e, _, fsr := c.mem.fill(pc, accExec, c.mode == ModeUSR)
+	if fsr != 0 || e == nil {
+		return 0, 0, false
+	}
+	off := pc & pageMask
+	if !thumb {
+		if off&3 != 0 {
+			return 0, 0, false
+		}
+		return binary.LittleEndian.Uint32(e.host[off:]), 4, true
+	}
+	hw1 := uint32(binary.LittleEndian.Uint16(e.host[off&^1:]))
+	if hw1>>11 < 0x1d {
+		return hw1, 2, true
+	}
+	if off+2 < pageSize {
+		return hw1<<16 | uint32(binary.LittleEndian.Uint16(e.host[off+2:])), 4, true
+	}
+	e2, pa2, fsr := c.mem.fill(pc+2, accExec, c.mode == ModeUSR)
+	if fsr != 0 || e2 == nil {
+		return 0, 0, false
+	}
+	pages[1] = pa2 &^ pageMask
+	return hw1<<16 | uint32(binary.LittleEndian.Uint16(e2.host[0:])), 4, true
+}
+
+// decode translates the current instruction into ops.
+func (t *translator) decode() {
+	var ok bool
+	switch {
+	case !t.thumb:
+		t.cond = uint8(t.insn >> 28)
+		if t.cond == 0xf {
+			t.cond = condAL
+			ok = decodeWith(t, &a32uTable, t.insn)
+		} else {
+			ok = decodeWith(t, &a32Table, t.insn)
+		}
+	case t.size == 2:
+		t.cond = t.itCond()
+		ok = decodeWith(t, &t16Table, t.insn)
+	default:
+		t.cond = t.itCond()
+		ok = decodeWith(t, &t32Table, t.insn)
+	}
+	if !ok {
+		t.ops = t.ops[:t.first]
+		t.cond = condAL
+		if t.inIT() {
+			// UNDEFINED inside an IT block still obeys its condition.
+			t.cond = t.it >> 4
+		}
+		t.emit(Op{fn: opUndefined})
+		t.end = true
+	}
+}
+
+// itCond is the condition the IT state imposes on the current instruction.
+func (t *translator) itCond() uint8 {
+	if t.inIT() {
+		return t.it >> 4
+	}
+	return condAL
+}
+
+// --- Execution -------------------------------------------------------------
+
+// Run executes guest code until about budget instructions have retired (it
+// finishes the block it is in), the CPU halts in WFI/WFE with no interrupt
+// pending, or a hook requests a stop. It returns the instructions retired.
+func (c *CPU) Run(budget uint64) (uint64, StopReason) {
+	start := c.retired
+	limit := start + budget
+	c.stop = StopBudget
+	var prev *Block
+	for c.retired < limit {
+		if c.irqLine || c.fiqLine {
+			if c.checkInterrupts() {
+				prev = nil
+			}
+		}
+		if c.halted {
+			if !c.wakeUp() {
+				return c.retired - start, StopHalt
+			}
+		}
+		b := c.lookup(prev)
+		if b == nil {
+			prev = nil
+			continue
+		}
+		if c.Trace != nil {
+			c.execTraced(b)
+		} else {
+			c.exec(b)
+		}
+		prev = b
+		if c.stop != StopBudget {
+			return c.retired - start, c.stop
+		}
+	}
+	return c.retired - start, StopBudget
+}
+
+// exec runs one block. This is the hot loop.
+func (c *CPU) exec(b *Block) {
+	c.nextPC = b.end
+	ops := b.ops
+	for i := range ops {
+		o := &ops[i]
+		if o.cond != condAL && !c.condPass(o.cond) {
+			continue
+		}
+		o.fn(c, o)
+		if c.exit {
+			c.blockExit(o)
+			return
+		}
+	}
+	c.retired += uint64(b.ninsn)
+	c.R[15] = c.nextPC
+	c.IT = b.itEnd
+}
+
+// blockExit finishes a block that op o cut short.
+func (c *CPU) blockExit(o *Op) {
+	c.exit = false
+	n := uint64(o.idx)
+	if !c.faulted {
+		n++
+	}
+	c.faulted = false
+	c.retired += n
+	c.R[15] = c.nextPC
+	if c.exitPSR {
+		// Exception entry or return set the ITSTATE itself.
+		c.exitPSR = false
+	} else {
+		c.IT = itAdvance(o.it)
+	}
+}
+
+// execTraced runs a block one instruction at a time, reporting each.
+func (c *CPU) execTraced(b *Block) {
+	c.nextPC = b.end
+	ops := b.ops
+	lastIdx := -1
+	for i := range ops {
+		o := &ops[i]
+		if int(o.idx) != lastIdx {
+			lastIdx = int(o.idx)
+			c.Trace(o.pc, b.state&1 != 0, o.insn, int(o.size))
+		}
+		if o.cond != condAL && !c.condPass(o.cond) {
+			continue
+		}
+		o.fn(c, o)
+		if c.exit {
+			c.blockExit(o)
+			return
+		}
+	}
+	c.retired += uint64(b.ninsn)
+	c.R[15] = c.nextPC
+	c.IT = b.itEnd
+}
+
+// condPass evaluates a condition code against the flags (ARM ARM A8.3).
+func (c *CPU) condPass(cond uint8) bool {
+	var r bool
+	switch cond >> 1 {
+	case 0:
+		r = c.Z
+	case 1:
+		r = c.C
+	case 2:
+		r = c.N
+	case 3:
+		r = c.V
+	case 4:
+		r = c.C && !c.Z
+	case 5:
+		r = c.N == c.V
+	case 6:
+		r = c.N == c.V && !c.Z
+	default:
+		return true
+	}
+	if cond&1 != 0 {
+		return !r
+	}
+	return r
+}
+
+func (c *CPU) wakeUp() bool {
+	if c.irqLine || c.fiqLine || c.eventReg {
+		c.halted = false
+		return true
+	}
+	return false
+}
+
+// Halted reports whether the CPU waits in WFI/WFE.
+func (c *CPU) Halted() bool { return c.halted }
+
+// RequestStop makes Run return StopRequest after the current instruction;
+// hooks (semihosting exit, PSCI SYSTEM_OFF) use it.
+func (c *CPU) RequestStop() {
+	c.stop = StopRequest
+}
+
+var errFault = errors.New("arm: address not accessible")
+
+func hex32(v uint32) string { return fmt.Sprintf("%#08x", v) }
+func hex64(v uint64) string { return fmt.Sprintf("%#x", v) }

@@ -1,0 +1,481 @@
+package arm
+
+import (
+	"encoding/binary"
+	"math/bits"
+
+	"mimic/devices/bus"
+)
+
+// Memory access: a software TLB maps a virtual page to the host bytes of
+// a RAM page so that an aligned access that hits does one compare and one
+// load, with no allocation. Everything else (misses, MMIO, unaligned,
+// big-endian data, writes to pages holding translated code, faults) takes
+// the slow path.
+
+const (
+	pageShift = 12
+	pageSize  = 1 << pageShift
+	pageMask  = pageSize - 1
+	tlbBits   = 8
+	tlbSize   = 1 << tlbBits
+	// noTag never equals a page-aligned address, so an entry tag set to it
+	// forces the slow path for that kind of access.
+	noTag = 1
+)
+
+type tlbEntry struct {
+	read, write, exec uint32 // virtual page address when allowed, else noTag
+	pa                uint64 // physical page address
+	host              *[pageSize]byte
+}
+
+type memState struct {
+	c   *CPU
+	sys sysRegs
+	// tlb[0] serves PL0 (User mode and LDRT/STRT), tlb[1] serves PL1.
+	tlb [2][tlbSize]tlbEntry
+	cur *[tlbSize]tlbEntry
+	// codePages holds the physical pages that have translated code.
+	codePages map[uint64]bool
+	// epoch changes whenever virtual-to-physical mappings may have changed,
+	// which invalidates block chaining (chains are by virtual address).
+	epoch uint64
+}
+
+func (m *memState) init(c *CPU) {
+	m.c = c
+	m.codePages = map[uint64]bool{}
+	m.cur = &m.tlb[1]
+	m.flushAll()
+}
+
+// flushAll invalidates every TLB entry (TLBIALL and anything that changes
+// translation wholesale).
+func (m *memState) flushAll() {
+	for i := range m.tlb {
+		for j := range m.tlb[i] {
+			m.tlb[i][j] = tlbEntry{read: noTag, write: noTag, exec: noTag}
+		}
+	}
+	m.epoch++
+	if m.c != nil {
+		m.c.cache.flushJumpCache()
+	}
+}
+
+// flushPage invalidates the entries for the page holding va (TLBIMVA).
+func (m *memState) flushPage(va uint32) {
+	i := va >> pageShift & (tlbSize - 1)
+	for k := range m.tlb {
+		m.tlb[k][i] = tlbEntry{read: noTag, write: noTag, exec: noTag}
+	}
+	m.epoch++
+	m.c.cache.flushJumpCache()
+}
+
+func (m *memState) privilegeChanged() {
+	if m.c.mode == ModeUSR {
+		m.cur = &m.tlb[0]
+	} else {
+		m.cur = &m.tlb[1]
+	}
+}
+
+// markCode records that pa's page holds translated code and revokes fast
+// writes to it, so the next write invalidates the translations.
+func (m *memState) markCode(pa uint64) {
+	page := pa &^ pageMask
+	if m.codePages[page] {
+		return
+	}
+	m.codePages[page] = true
+	for k := range m.tlb {
+		for j := range m.tlb[k] {
+			if e := &m.tlb[k][j]; e.pa == page && e.host != nil {
+				e.write = noTag
+			}
+		}
+	}
+}
+
+// Access kinds for the slow path.
+type accKind uint8
+
+const (
+	accRead accKind = iota
+	accWrite
+	accExec
+)
+
+// Access flags.
+const (
+	afUser     = 1 << iota // unprivileged access (LDRT/STRT) or User mode
+	afAlignA               // alignment fault on misalignment only when SCTLR.A=1
+	afAlignAll             // alignment fault on any misalignment (LDM, LDREX, ...)
+)
+
+// Fault status values, short-descriptor format (ARM ARM B3.13.3).
+const (
+	fsAlignment  = 0x01
+	fsDebug      = 0x02
+	fsExtAbort   = 0x08
+	fsTransSect  = 0x05
+	fsTransPage  = 0x07
+	fsWnR        = 1 << 11
+	fsExtAbortFS = fsExtAbort
+)
+
+// translate maps va to a physical address for an access of the given kind.
+// With the MMU off it is the identity (ARM ARM B3.2). It returns a
+// non-zero fault status on failure.
+func (m *memState) translate(va uint32, kind accKind, user bool) (pa uint64, fsr uint32) {
+	if m.sys.sctlr&sctlrM != 0 && m.c.mmu != nil {
+		return m.c.mmu.Translate(va, kind, user)
+	}
+	return uint64(va), 0
+}
+
+// fill loads the TLB entry for va's page and returns it, or nil when the
+// page is not RAM/ROM (MMIO or unmapped) or a fault occurred (fsr != 0).
+func (m *memState) fill(va uint32, kind accKind, user bool) (e *tlbEntry, pa uint64, fsr uint32) {
+	pa, fsr = m.translate(va, kind, user)
+	if fsr != 0 {
+		return nil, 0, fsr
+	}
+	page := pa &^ pageMask
+	b := m.c.Bus
+	host := b.HostPage(page, false)
+	if host == nil {
+		return nil, pa, 0
+	}
+	k := 1
+	if user {
+		k = 0
+	}
+	e = &m.tlb[k][va>>pageShift&(tlbSize-1)]
+	vpage := va &^ pageMask
+	*e = tlbEntry{read: noTag, write: noTag, exec: noTag, pa: page, host: (*[pageSize]byte)(host)}
+	if m.c.E {
+		// Big-endian data: keep data accesses on the slow path, which swaps.
+		e.exec = vpage
+		return e, pa, 0
+	}
+	// Permissions: with the MMU on, each kind was checked by the walk only
+	// for the kind asked; probe the others before allowing them fast.
+	okR := kind == accRead || m.permits(va, accRead, user)
+	okW := kind == accWrite || m.permits(va, accWrite, user)
+	okX := kind == accExec || m.permits(va, accExec, user)
+	if okR {
+		e.read = vpage
+	}
+	if okW && !m.codePages[page] && b.HostPage(page, true) != nil {
+		e.write = vpage
+	}
+	if okX {
+		e.exec = vpage
+	}
+	return e, pa, 0
+}
+
+func (m *memState) permits(va uint32, kind accKind, user bool) bool {
+	if m.sys.sctlr&sctlrM == 0 || m.c.mmu == nil {
+		return true
+	}
+	_, fsr := m.c.mmu.Translate(va, kind, user)
+	return fsr == 0
+}
+
+// MMU is the address translation the CP15 model provides.
+type MMU interface {
+	// Translate maps va for an access of the given kind at PL0 (user) or
+	// PL1, returning the physical address or a fault status in the current
+	// FSR format (with the domain, and bit 9 for LPAE format).
+	Translate(va uint32, kind accKind, user bool) (pa uint64, fsr uint32)
+}
+
+// --- Loads -----------------------------------------------------------------
+
+// ld32 loads a word for LDR-class instructions (unaligned allowed unless
+// SCTLR.A=1). ok is false when an abort was taken; the op must then return
+// without changing any register.
+func (c *CPU) ld32(o *Op, va uint32) (uint32, bool) {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.read == va&^(pageMask^3) {
+		return binary.LittleEndian.Uint32(e.host[va&pageMask:]), true
+	}
+	return c.loadSlow(o, va, 4, afAlignA)
+}
+
+// ld32a loads a word that must be word-aligned (LDM, LDRD, POP, RFE).
+func (c *CPU) ld32a(o *Op, va uint32) (uint32, bool) {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.read == va&^(pageMask^3) {
+		return binary.LittleEndian.Uint32(e.host[va&pageMask:]), true
+	}
+	return c.loadSlow(o, va, 4, afAlignAll)
+}
+
+func (c *CPU) ld16(o *Op, va uint32) (uint32, bool) {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.read == va&^(pageMask^1) {
+		return uint32(binary.LittleEndian.Uint16(e.host[va&pageMask:])), true
+	}
+	return c.loadSlow(o, va, 2, afAlignA)
+}
+
+func (c *CPU) ld8(o *Op, va uint32) (uint32, bool) {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.read == va&^pageMask {
+		return uint32(e.host[va&pageMask]), true
+	}
+	return c.loadSlow(o, va, 1, 0)
+}
+
+// load is the general form: size 1, 2 or 4 bytes with access flags af.
+func (c *CPU) load(o *Op, va uint32, size int, af int) (uint32, bool) {
+	return c.loadSlow(o, va, size, af)
+}
+
+// --- Stores ----------------------------------------------------------------
+
+func (c *CPU) st32(o *Op, va, v uint32) bool {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.write == va&^(pageMask^3) {
+		binary.LittleEndian.PutUint32(e.host[va&pageMask:], v)
+		return true
+	}
+	return c.storeSlow(o, va, 4, v, afAlignA)
+}
+
+func (c *CPU) st32a(o *Op, va, v uint32) bool {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.write == va&^(pageMask^3) {
+		binary.LittleEndian.PutUint32(e.host[va&pageMask:], v)
+		return true
+	}
+	return c.storeSlow(o, va, 4, v, afAlignAll)
+}
+
+func (c *CPU) st16(o *Op, va, v uint32) bool {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.write == va&^(pageMask^1) {
+		binary.LittleEndian.PutUint16(e.host[va&pageMask:], uint16(v))
+		return true
+	}
+	return c.storeSlow(o, va, 2, v, afAlignA)
+}
+
+func (c *CPU) st8(o *Op, va, v uint32) bool {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.write == va&^pageMask {
+		e.host[va&pageMask] = byte(v)
+		return true
+	}
+	return c.storeSlow(o, va, 1, v, 0)
+}
+
+// store is the general form.
+func (c *CPU) store(o *Op, va uint32, size int, v uint32, af int) bool {
+	return c.storeSlow(o, va, size, v, af)
+}
+
+// --- Slow path ---------------------------------------------------------------
+
+func (c *CPU) alignFault(va uint32, size int, af int) bool {
+	if va&uint32(size-1) == 0 {
+		return false
+	}
+	return af&afAlignAll != 0 || af&afAlignA != 0 && c.mem.sys.sctlr&sctlrA != 0
+}
+
+func (c *CPU) abortFor(o *Op, va uint32, fsr uint32, write bool) {
+	if write {
+		fsr |= fsWnR
+	}
+	c.dataAbort(o, fsr, va)
+}
+
+// xlate translates one data access, taking the abort on a fault.
+func (c *CPU) xlate(o *Op, va uint32, kind accKind, user bool) (e *tlbEntry, pa uint64, ok bool) {
+	e, pa, fsr := c.mem.fill(va, kind, user)
+	if fsr != 0 {
+		c.abortFor(o, va, fsr, kind == accWrite)
+		return nil, 0, false
+	}
+	return e, pa, true
+}
+
+func (c *CPU) loadSlow(o *Op, va uint32, size int, af int) (uint32, bool) {
+	if c.alignFault(va, size, af) {
+		c.abortFor(o, va, c.mem.faultStatus(fsAlignment), false)
+		return 0, false
+	}
+	user := af&afUser != 0 || c.mode == ModeUSR
+	var v uint32
+	if va&pageMask+uint32(size) > pageSize {
+		// Crosses a page: translate both before reading anything.
+		if _, _, ok := c.xlate(o, va, accRead, user); !ok {
+			return 0, false
+		}
+		if _, _, ok := c.xlate(o, va+uint32(size)-1&^pageMask, accRead, user); !ok {
+			return 0, false
+		}
+		for i := 0; i < size; i++ {
+			b, ok := c.loadOne(o, va+uint32(i), 1, user)
+			if !ok {
+				return 0, false
+			}
+			v |= b << (8 * i)
+		}
+	} else {
+		var ok bool
+		if v, ok = c.loadOne(o, va, size, user); !ok {
+			return 0, false
+		}
+	}
+	if c.E {
+		v = swapBytes(v, size)
+	}
+	return v, true
+}
+
+// loadOne performs a little-endian access that does not cross a page.
+func (c *CPU) loadOne(o *Op, va uint32, size int, user bool) (uint32, bool) {
+	e, pa, ok := c.xlate(o, va, accRead, user)
+	if !ok {
+		return 0, false
+	}
+	if e != nil {
+		off := va & pageMask
+		switch size {
+		case 1:
+			return uint32(e.host[off]), true
+		case 2:
+			return uint32(binary.LittleEndian.Uint16(e.host[off:])), true
+		default:
+			return binary.LittleEndian.Uint32(e.host[off:]), true
+		}
+	}
+	v, ok := c.Bus.Read(pa, size)
+	if !ok {
+		c.log.Warn("guest error: read from unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
+		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), false)
+		return 0, false
+	}
+	return uint32(v), true
+}
+
+func (c *CPU) storeSlow(o *Op, va uint32, size int, v uint32, af int) bool {
+	if c.alignFault(va, size, af) {
+		c.abortFor(o, va, c.mem.faultStatus(fsAlignment), true)
+		return false
+	}
+	user := af&afUser != 0 || c.mode == ModeUSR
+	if c.E {
+		v = swapBytes(v, size)
+	}
+	if va&pageMask+uint32(size) > pageSize {
+		if _, _, ok := c.xlate(o, va, accWrite, user); !ok {
+			return false
+		}
+		if _, _, ok := c.xlate(o, va+uint32(size)-1&^pageMask, accWrite, user); !ok {
+			return false
+		}
+		for i := 0; i < size; i++ {
+			if !c.storeOne(o, va+uint32(i), 1, v>>(8*i), user) {
+				return false
+			}
+		}
+		return true
+	}
+	return c.storeOne(o, va, size, v, user)
+}
+
+func (c *CPU) storeOne(o *Op, va uint32, size int, v uint32, user bool) bool {
+	_, pa, ok := c.xlate(o, va, accWrite, user)
+	if !ok {
+		return false
+	}
+	if c.Bus.IsROM(pa) {
+		c.log.Warn("guest error: write to ROM ignored", "pa", hex64(pa), "pc", hex32(o.pc))
+		return true
+	}
+	// Bus.Write tells the code tracker (invalidateRange) about RAM writes.
+	if !c.Bus.Write(pa, size, uint64(v)) {
+		c.log.Warn("guest error: write to unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
+		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), true)
+		return false
+	}
+	return true
+}
+
+// faultStatus returns the FSR value for a fault status code outside the
+// translation tables (alignment, external abort, debug), in the format
+// TTBCR.EAE selects. Without LPAE support in the CP15 model this is the
+// short-descriptor format.
+func (m *memState) faultStatus(fs uint32) uint32 {
+	if m.c.mmu != nil {
+		if f, ok := m.c.mmu.(interface{ FaultStatus(uint32) uint32 }); ok {
+			return f.FaultStatus(fs)
+		}
+	}
+	return fs&0xf | (fs&0x10)<<6
+}
+
+func swapBytes(v uint32, size int) uint32 {
+	switch size {
+	case 2:
+		return uint32(bits.ReverseBytes16(uint16(v)))
+	case 4:
+		return bits.ReverseBytes32(v)
+	}
+	return v
+}
+
+// invalidateRange is told of every RAM write the bus performs; writes to
+// pages holding translated code invalidate those translations.
+func (c *CPU) invalidateRange(addr uint64, n int) {
+	if len(c.mem.codePages) == 0 {
+		return
+	}
+	for p := addr &^ pageMask; p < addr+uint64(n); p += pageSize {
+		if c.mem.codePages[p] {
+			delete(c.mem.codePages, p)
+			c.cache.invalidatePage(p)
+		}
+	}
+}
+
+// ReadMem reads guest virtual memory as a privileged data access would,
+// without side effects on failure (for semihosting and debuggers).
+func (c *CPU) ReadMem(va uint32, buf []byte) error {
+	for i := range buf {
+		pa, fsr := c.mem.translate(va+uint32(i), accRead, false)
+		if fsr != 0 {
+			return errFault
+		}
+		v, ok := c.Bus.Read(pa, 1)
+		if !ok {
+			return errFault
+		}
+		buf[i] = byte(v)
+	}
+	return nil
+}
+
+// WriteMem writes guest virtual memory as a privileged data access would.
+func (c *CPU) WriteMem(va uint32, buf []byte) error {
+	for i, b := range buf {
+		pa, fsr := c.mem.translate(va+uint32(i), accWrite, false)
+		if fsr != 0 {
+			return errFault
+		}
+		if !c.Bus.Write(pa, 1, uint64(b)) {
+			return errFault
+		}
+	}
+	return nil
+}
+
+var _ = bus.PageSize

@@ -1,0 +1,108 @@
+// Package clock is the one virtual clock that drives every device.
+//
+// Time is virtual nanoseconds since machine start. Devices schedule events
+// on the clock; nothing in the emulator reads the host clock except the code
+// that advances this one (the machine's run loop), which makes the whole
+// machine deterministic when that code advances time by instructions retired.
+package clock
+
+import "container/heap"
+
+// Clock holds the current virtual time and the pending events.
+// It is not safe for concurrent use: the machine's run loop owns it.
+type Clock struct {
+	now    uint64
+	seq    uint64
+	events eventHeap
+}
+
+// Event is a scheduled callback. Its zero value is not scheduled.
+type Event struct {
+	at  uint64
+	seq uint64 // tie-break: events due at the same time fire in schedule order
+	idx int    // position in the heap, -1 when not scheduled
+	fn  func()
+}
+
+// New returns a clock at time zero with no events.
+func New() *Clock { return &Clock{} }
+
+// Now returns the current virtual time in nanoseconds.
+func (c *Clock) Now() uint64 { return c.now }
+
+// Schedule arranges for fn to run when the clock reaches at (virtual ns).
+// A time in the past fires at the next AdvanceTo. The returned event can be
+// passed to Cancel.
+func (c *Clock) Schedule(at uint64, fn func()) *Event {
+	c.seq++
+	e := &Event{at: at, seq: c.seq, fn: fn, idx: -1}
+	heap.Push(&c.events, e)
+	return e
+}
+
+// After schedules fn to run d nanoseconds from now.
+func (c *Clock) After(d uint64, fn func()) *Event { return c.Schedule(c.now+d, fn) }
+
+// Cancel removes e if it is still pending. Cancelling nil, a fired or an
+// already cancelled event does nothing.
+func (c *Clock) Cancel(e *Event) {
+	if e == nil || e.idx < 0 {
+		return
+	}
+	heap.Remove(&c.events, e.idx)
+}
+
+// Pending reports whether e is scheduled and has not fired.
+func (e *Event) Pending() bool { return e != nil && e.idx >= 0 }
+
+// Deadline returns the time of the earliest pending event.
+func (c *Clock) Deadline() (at uint64, ok bool) {
+	if len(c.events) == 0 {
+		return 0, false
+	}
+	return c.events[0].at, true
+}
+
+// AdvanceTo moves the clock forward to t, running every event due at or
+// before t in time order, with Now() equal to each event's own time while it
+// runs. Time never goes backwards: a t before Now() only runs due events.
+func (c *Clock) AdvanceTo(t uint64) {
+	for len(c.events) > 0 && c.events[0].at <= t {
+		e := heap.Pop(&c.events).(*Event)
+		if e.at > c.now {
+			c.now = e.at
+		}
+		e.fn()
+	}
+	if t > c.now {
+		c.now = t
+	}
+}
+
+type eventHeap []*Event
+
+func (h eventHeap) Len() int { return len(h) }
+func (h eventHeap) Less(i, j int) bool {
+	if h[i].at != h[j].at {
+		return h[i].at < h[j].at
+	}
+	return h[i].seq < h[j].seq
+}
+func (h eventHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].idx = i
+	h[j].idx = j
+}
+func (h *eventHeap) Push(x any) {
+	e := x.(*Event)
+	e.idx = len(*h)
+	*h = append(*h, e)
+}
+func (h *eventHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	e.idx = -1
+	return e
+}
