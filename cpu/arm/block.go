@@ -48,7 +48,7 @@ type Block struct {
 	end   uint32 // virtual address after the last instruction
 	state uint32 // ISA state the block was translated for: see stateKey
 	ninsn uint32
-	itEnd uint8 // ITSTATE after the last instruction
+	itEnd uint8     // ITSTATE after the last instruction
 	pages [2]uint64 // physical pages the code lies in (second may equal first)
 	valid bool
 	link  [2]blockLink

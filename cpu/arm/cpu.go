@@ -175,9 +175,9 @@ type Config struct {
 type StopReason int
 
 const (
-	StopBudget StopReason = iota // instruction budget used up
-	StopHalt                     // WFI/WFE with nothing pending
-	StopRequest                  // a hook asked the machine to stop (exit)
+	StopBudget  StopReason = iota // instruction budget used up
+	StopHalt                      // WFI/WFE with nothing pending
+	StopRequest                   // a hook asked the machine to stop (exit)
 )
 
 // New returns a CPU attached to b, in the reset state.
