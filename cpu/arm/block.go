@@ -540,3 +540,37 @@ var errFault = errors.New("arm: address not accessible")
 
 func hex32(v uint32) string { return fmt.Sprintf("%#08x", v) }
 func hex64(v uint64) string { return fmt.Sprintf("%#x", v) }
+
+// PC writes (ARM ARM A2.3.1). Each sets where execution continues after
+// the block; the translator ends the block at any instruction that may
+// write the PC.
+
+// branchWritePC branches without changing the instruction set.
+func (c *CPU) branchWritePC(v uint32) {
+	if c.T {
+		c.nextPC = v &^ 1
+	} else {
+		c.nextPC = v &^ 3
+	}
+}
+
+// bxWritePC branches and selects the instruction set from bit 0.
+// An ARM target with bit 1 set is UNPREDICTABLE; like QEMU we clear only
+// bit 0.
+func (c *CPU) bxWritePC(v uint32) {
+	c.T = v&1 != 0
+	c.nextPC = v &^ 1
+}
+
+// loadWritePC is the PC write of LDR/LDM/POP: interworking (ARMv5T+).
+func (c *CPU) loadWritePC(v uint32) { c.bxWritePC(v) }
+
+// aluWritePC is the PC write of data-processing instructions: interworking
+// in ARM state (ARMv7), a plain branch in Thumb state.
+func (c *CPU) aluWritePC(v uint32) {
+	if c.T {
+		c.branchWritePC(v)
+	} else {
+		c.bxWritePC(v)
+	}
+}
