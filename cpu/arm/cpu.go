@@ -151,6 +151,10 @@ type CPU struct {
 	// (semihosting), and execution continues after the instruction.
 	SVCHook  func(c *CPU, imm uint32) bool
 	BKPTHook func(c *CPU, imm uint32) bool
+	// HVCHook, when set, handles HVC as emulated firmware does (PSCI on
+	// QEMU's virt, whose conduit is HVC when the CPU has no EL2/EL3); it
+	// returns false to leave the instruction UNDEFINED.
+	HVCHook func(c *CPU, imm uint32) bool
 
 	// Trace, when set, is called for each instruction before it runs with
 	// the address, ISA and encoding. Tracing runs blocks one instruction at
