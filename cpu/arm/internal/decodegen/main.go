@@ -20,8 +20,9 @@
 // the field of that name. A letter used in several places concatenates its
 // bits, most significant first. x=FUNC sets field x to FUNC(insn), a Go
 // function func(uint32) uint32 in package arm; x=CONST sets it to a number.
-// A pattern may end with "*" in its name's variant (NAME.*) to mark an
-// encoding kept only so that it decodes as UNDEFINED on purpose.
+// A name written as ~NAME marks a fallback: it is tried after every other
+// pattern of its ISA, and patterns in other files may overlap it (e.g. the
+// generic coprocessor transfers, which VFP's cp10/cp11 encodings refine).
 //
 // FORMAT is the disassembly template; see cpu/arm/disasm.go for directives.
 package main
@@ -59,6 +60,9 @@ type pattern struct {
 	assigns []assign
 	format  string
 	where   string
+	// fallback patterns come after every other pattern of the ISA, so
+	// patterns in other files may carve exceptions out of them.
+	fallback bool
 }
 
 type isa struct {
@@ -97,6 +101,11 @@ func main() {
 			}
 			prev.patterns = append(prev.patterns, is.patterns...)
 		}
+	}
+	for _, is := range isas {
+		sort.SliceStable(is.patterns, func(i, j int) bool {
+			return !is.patterns[i].fallback && is.patterns[j].fallback
+		})
 	}
 	if err := checkOverlaps(isas); err != nil {
 		fmt.Fprintln(os.Stderr, "decodegen:", err)
@@ -187,7 +196,7 @@ func checkOverlaps(isas []*isa) error {
 	for _, is := range isas {
 		for i, p := range is.patterns {
 			for _, q := range is.patterns[i+1:] {
-				if fileOf(p.where) == fileOf(q.where) {
+				if fileOf(p.where) == fileOf(q.where) || p.fallback || q.fallback {
 					continue
 				}
 				if (p.value^q.value)&p.mask&q.mask == 0 {
@@ -227,6 +236,10 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 
 func parsePattern(width int, toks []string, where string) (*pattern, error) {
 	p := &pattern{name: toks[0], where: where}
+	if strings.HasPrefix(p.name, "~") {
+		p.fallback = true
+		p.name = p.name[1:]
+	}
 	p.handler, _, _ = strings.Cut(p.name, ".")
 	var bitsStr strings.Builder
 	i := 1
