@@ -166,7 +166,7 @@ func (c *CPU) findBlock(pc uint32, st uint32) *Block {
 		fsr = c.mem.faultStatus(fsExtAbort)
 	}
 	if fsr != 0 {
-		c.log.Warn("guest error: prefetch abort", "pc", hex32(pc), "fsr", hex32(fsr))
+		c.guestError("prefetch abort", "pc", hex32(pc), "fsr", hex32(fsr))
 		c.prefetchAbort(pc, c.IT, fsr)
 		c.R[15] = c.nextPC
 		c.exit = false
@@ -251,7 +251,7 @@ func opSetPC(c *CPU, o *Op) { c.R[15] = o.imm }
 func opNop(c *CPU, o *Op) {}
 
 func opUndefined(c *CPU, o *Op) {
-	c.log.Warn("guest error: undefined instruction", "pc", hex32(o.pc), "insn", insnString(o))
+	c.guestError("undefined instruction", "pc", hex32(o.pc), "insn", insnString(o))
 	c.undefined(o)
 }
 
@@ -400,7 +400,10 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 	limit := start + budget
 	c.stop = StopBudget
 	var prev *Block
-	for c.retired < limit {
+	// Aborted fetches retire nothing; count them against the budget too so
+	// a guest stuck in an abort loop still returns to the machine.
+	var aborts uint64
+	for c.retired+aborts < limit {
 		if c.irqLine || c.fiqLine {
 			if c.checkInterrupts() {
 				prev = nil
@@ -414,6 +417,7 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 		b := c.lookup(prev)
 		if b == nil {
 			prev = nil
+			aborts++
 			continue
 		}
 		if c.Trace != nil {

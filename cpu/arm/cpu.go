@@ -161,7 +161,8 @@ type CPU struct {
 	// a time; the normal path pays nothing for it.
 	Trace func(pc uint32, thumb bool, insn uint32, size int)
 
-	log *slog.Logger
+	log       *slog.Logger
+	guestErrs map[string]uint64
 
 	// Config is the implementation's fixed identity.
 	Config Config

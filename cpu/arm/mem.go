@@ -359,7 +359,7 @@ func (c *CPU) loadOne(o *Op, va uint32, size int, user bool) (uint32, bool) {
 	}
 	v, ok := c.Bus.Read(pa, size)
 	if !ok {
-		c.log.Warn("guest error: read from unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
+		c.guestError("read from unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
 		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), false)
 		return 0, false
 	}
@@ -398,12 +398,12 @@ func (c *CPU) storeOne(o *Op, va uint32, size int, v uint32, user bool) bool {
 		return false
 	}
 	if c.Bus.IsROM(pa) {
-		c.log.Warn("guest error: write to ROM ignored", "pa", hex64(pa), "pc", hex32(o.pc))
+		c.guestError("write to ROM ignored", "pa", hex64(pa), "pc", hex32(o.pc))
 		return true
 	}
 	// Bus.Write tells the code tracker (invalidateRange) about RAM writes.
 	if !c.Bus.Write(pa, size, uint64(v)) {
-		c.log.Warn("guest error: write to unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
+		c.guestError("write to unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
 		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), true)
 		return false
 	}
