@@ -1,0 +1,49 @@
+# Mimic: full-system ARM emulator. `make help` lists the targets.
+
+export PATH := /usr/local/go/bin:$(PATH)
+GO      ?= go
+PKGS    := $(shell $(GO) list ./... 2>/dev/null | grep -v /frontend/sdl)
+BIN     := bin/mimic
+
+.PHONY: help build run generate roms test check acceptance bench lint conformance-record tidy-check deps-check
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
+
+build: ## build bin/mimic
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/mimic
+
+run: build ## build and run the bundled demo
+	./$(BIN)
+
+generate: ## regenerate generated Go code (decoder tables)
+	$(GO) generate ./...
+
+roms: ## rebuild the bundled guest programs (needs gcc-arm-none-eabi)
+	scripts/apt-install.sh gcc-arm-none-eabi
+	$(MAKE) -C roms
+
+conformance-record: ## rebuild conformance images and re-record references from QEMU
+	scripts/apt-install.sh gcc-arm-none-eabi qemu-system-arm
+	$(MAKE) -C conformance/programs build record
+	$(MAKE) -C conformance/random generate record
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+test: lint ## self-contained tests (no QEMU, no cross compiler)
+	$(GO) test -timeout 20m $(PKGS)
+
+tidy-check: ## fail if go generate or go mod tidy change the tree
+	$(GO) generate ./...
+	$(GO) mod tidy
+	@if [ -n "$$(git status --porcelain)" ]; then echo "tree not clean after go generate / go mod tidy:"; git status --porcelain; git diff | head -50; exit 1; fi
+
+acceptance: build ## end-to-end checks of the mimic binary
+	scripts/acceptance.sh
+
+check: test tidy-check acceptance ## make test, tree-clean checks, acceptance on real guests
+
+bench: build ## benchmarks (ratios against QEMU when it is installed)
+	scripts/bench.sh

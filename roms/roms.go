@@ -1,0 +1,11 @@
+// Package roms holds the guest programs Mimic ships, built from the
+// sources beside this file by `make roms` and committed as binaries (like
+// QEMU's pc-bios).
+package roms
+
+import _ "embed"
+
+// Demo is the program mimic runs when started with no arguments.
+//
+//go:embed demo/demo.elf
+var Demo []byte
