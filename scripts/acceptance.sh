@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# acceptance.sh — end-to-end checks of the mimic binary as a user runs it.
+# Prints "N passed, M failed" and fails if any check failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+MIMIC=${MIMIC:-bin/mimic}
+pass=0 fail=0
+ok()  { echo "ok   $1"; pass=$((pass+1)); }
+bad() { echo "FAIL $1"; fail=$((fail+1)); }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# ref_out REF: a reference file without its final exit= line.
+ref_out() { sed '$d' "$1"; }
+ref_code() { tail -n1 "$1" | sed 's/^exit=//'; }
+
+# 1. The bundled demo: what `make run` shows.
+timeout 60 "$MIMIC" </dev/null >"$tmp/demo.out" 2>"$tmp/demo.err"; rc=$?
+if [ "$rc" = "$(ref_code roms/demo/demo.ref)" ] && cmp -s "$tmp/demo.out" <(ref_out roms/demo/demo.ref); then
+	ok "demo output and exit status match QEMU's"
+else
+	bad "demo (exit $rc): $(diff <(ref_out roms/demo/demo.ref) "$tmp/demo.out" | head -5) $(head -3 "$tmp/demo.err")"
+fi
+
+# 2. Conformance images through the command line, as a firmware CI runs them.
+for img in conformance/programs/build/hello-arm.elf conformance/programs/build/hello-thumb.elf; do
+	ref=conformance/ref/$(basename "$img" .elf).ref
+	timeout 60 "$MIMIC" -M virt -m 256 --semihosting --nographic --kernel "$img" </dev/null >"$tmp/out" 2>"$tmp/err"; rc=$?
+	if [ "$rc" = "$(ref_code "$ref")" ] && cmp -s "$tmp/out" <(ref_out "$ref"); then
+		ok "$(basename "$img")"
+	else
+		bad "$(basename "$img") (exit $rc): $(head -3 "$tmp/err")"
+	fi
+done
+
+# 3. Deterministic mode: two runs retire the same instructions.
+a=$(timeout 120 "$MIMIC" --icount shift=0 --stats </dev/null 2>&1 >/dev/null | grep -o '[0-9]* instructions')
+b=$(timeout 120 "$MIMIC" --icount shift=0 --stats </dev/null 2>&1 >/dev/null | grep -o '[0-9]* instructions')
+if [ -n "$a" ] && [ "$a" = "$b" ]; then ok "icount runs are identical ($a)"; else bad "icount runs differ: '$a' vs '$b'"; fi
+
+# 4. Bad input: one line on stderr, status 2, no Go panic.
+printf 'not an image at all' >"$tmp/junk.elf"; printf '\x7fELF\x01\x01\x01' >"$tmp/trunc.elf"
+for args in "--no-such-flag" "-M nosuchboard" "--kernel /nonexistent" "--kernel $tmp/trunc.elf" "--kernel /bin/sh" "-m 99999 --kernel $tmp/junk.elf"; do
+	# shellcheck disable=SC2086
+	"$MIMIC" $args </dev/null >/dev/null 2>"$tmp/err"; rc=$?
+	if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && ! grep -q 'panic\|goroutine' "$tmp/err"; then
+		ok "bad input: mimic $args"
+	else
+		bad "bad input: mimic $args (exit $rc): $(head -3 "$tmp/err")"
+	fi
+done
+
+# 5. Real Linux guests (Debian kernels), when the Linux acceptance exists.
+if [ -x scripts/linux-acceptance.sh ]; then
+	if scripts/linux-acceptance.sh; then ok "Linux guests"; else bad "Linux guests"; fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
