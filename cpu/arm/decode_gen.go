@@ -5,43 +5,881 @@ package arm
 // fields holds the operand fields of one decoded instruction, named by
 // the letters of the spec patterns.
 type fields struct {
+	A uint32
+	E uint32
+	F uint32
+	I uint32
+	K uint32
+	M uint32
+	N uint32
+	P uint32
+	R uint32
+	S uint32
+	U uint32
+	W uint32
+	X uint32
+	a uint32
+	b uint32
 	c uint32
+	d uint32
+	e uint32
+	f uint32
+	g uint32
+	h uint32
 	i uint32
+	j uint32
+	k uint32
+	l uint32
+	m uint32
+	n uint32
+	o uint32
+	p uint32
+	q uint32
+	r uint32
+	s uint32
+	t uint32
+	u uint32
+	v uint32
+	w uint32
+	x uint32
+	y uint32
+	z uint32
 }
 
 // The handler of each pattern, by base name.
 const (
 	handlerNone handlerID = iota
+	hADR
 	hB
+	hBCOND
+	hBFI
+	hBFX
+	hBKPT
 	hBL
+	hBLX
+	hBLXI
+	hBX
+	hCBZ
+	hCLREX
+	hCLZ
+	hCPS
+	hDBG
+	hDMB
+	hDPI
+	hDPR
+	hDPX
+	hDSB
+	hDUAL
+	hDUALL
+	hERET
+	hEXT
+	hHVC
+	hISB
+	hIT
+	hLDM
+	hLDMUser
+	hLDR
+	hLDRB
+	hLDRBT
+	hLDRBTreg
+	hLDRBreg
+	hLDRD
+	hLDRDreg
+	hLDREX
+	hLDREXB
+	hLDREXD
+	hLDREXH
+	hLDRH
+	hLDRHT
+	hLDRHTreg
+	hLDRHreg
+	hLDRSB
+	hLDRSBT
+	hLDRSBTreg
+	hLDRSBreg
+	hLDRSH
+	hLDRSHT
+	hLDRSHTreg
+	hLDRSHreg
+	hLDRT
+	hLDRTreg
+	hLDRreg
+	hMCR
+	hMCRR
+	hMLA
+	hMLS
+	hMOVT
+	hMOVW
+	hMRC
+	hMRRC
+	hMRS
+	hMRSB
+	hMSR
+	hMSRB
+	hMSRI
+	hMUL
+	hMULL
+	hMemHint
+	hNOP
+	hPAR
+	hPKH
+	hPLD
+	hPLDW
+	hPLI
+	hQADDSUB
+	hRBIT
+	hREV
+	hREV16
+	hREVSH
+	hRFE
+	hSAT
+	hSAT16
+	hSDIV
+	hSEL
+	hSETEND
+	hSEV
+	hSMC
+	hSMLALXY
+	hSMLAWY
+	hSMLAXY
+	hSMML
+	hSMULWY
+	hSMULXY
+	hSRS
+	hSTM
+	hSTMUser
+	hSTR
+	hSTRB
+	hSTRBT
+	hSTRBTreg
+	hSTRBreg
+	hSTRD
+	hSTRDreg
+	hSTREX
+	hSTREXB
+	hSTREXD
+	hSTREXH
+	hSTRH
+	hSTRHT
+	hSTRHTreg
+	hSTRHreg
+	hSTRT
+	hSTRTreg
+	hSTRreg
+	hSUBSPC
 	hSVC
+	hSWP
+	hSWPB
+	hTBB
+	hTBH
+	hUDF
+	hUDIV
+	hUMAAL
+	hUSADA8
+	hWFE
+	hWFI
+	hYIELD
 )
 
 var handlerNames = [...]string{"",
+	"ADR",
 	"B",
+	"BCOND",
+	"BFI",
+	"BFX",
+	"BKPT",
 	"BL",
+	"BLX",
+	"BLXI",
+	"BX",
+	"CBZ",
+	"CLREX",
+	"CLZ",
+	"CPS",
+	"DBG",
+	"DMB",
+	"DPI",
+	"DPR",
+	"DPX",
+	"DSB",
+	"DUAL",
+	"DUALL",
+	"ERET",
+	"EXT",
+	"HVC",
+	"ISB",
+	"IT",
+	"LDM",
+	"LDMUser",
+	"LDR",
+	"LDRB",
+	"LDRBT",
+	"LDRBTreg",
+	"LDRBreg",
+	"LDRD",
+	"LDRDreg",
+	"LDREX",
+	"LDREXB",
+	"LDREXD",
+	"LDREXH",
+	"LDRH",
+	"LDRHT",
+	"LDRHTreg",
+	"LDRHreg",
+	"LDRSB",
+	"LDRSBT",
+	"LDRSBTreg",
+	"LDRSBreg",
+	"LDRSH",
+	"LDRSHT",
+	"LDRSHTreg",
+	"LDRSHreg",
+	"LDRT",
+	"LDRTreg",
+	"LDRreg",
+	"MCR",
+	"MCRR",
+	"MLA",
+	"MLS",
+	"MOVT",
+	"MOVW",
+	"MRC",
+	"MRRC",
+	"MRS",
+	"MRSB",
+	"MSR",
+	"MSRB",
+	"MSRI",
+	"MUL",
+	"MULL",
+	"MemHint",
+	"NOP",
+	"PAR",
+	"PKH",
+	"PLD",
+	"PLDW",
+	"PLI",
+	"QADDSUB",
+	"RBIT",
+	"REV",
+	"REV16",
+	"REVSH",
+	"RFE",
+	"SAT",
+	"SAT16",
+	"SDIV",
+	"SEL",
+	"SETEND",
+	"SEV",
+	"SMC",
+	"SMLALXY",
+	"SMLAWY",
+	"SMLAXY",
+	"SMML",
+	"SMULWY",
+	"SMULXY",
+	"SRS",
+	"STM",
+	"STMUser",
+	"STR",
+	"STRB",
+	"STRBT",
+	"STRBTreg",
+	"STRBreg",
+	"STRD",
+	"STRDreg",
+	"STREX",
+	"STREXB",
+	"STREXD",
+	"STREXH",
+	"STRH",
+	"STRHT",
+	"STRHTreg",
+	"STRHreg",
+	"STRT",
+	"STRTreg",
+	"STRreg",
+	"SUBSPC",
 	"SVC",
+	"SWP",
+	"SWPB",
+	"TBB",
+	"TBH",
+	"UDF",
+	"UDIV",
+	"UMAAL",
+	"USADA8",
+	"WFE",
+	"WFI",
+	"YIELD",
 }
 
 // dispatch calls the handler h of t with f. It reports false for an
 // encoding the handler rejects (UNDEFINED).
 func dispatch(t *translator, h handlerID, f *fields) bool {
 	switch h {
+	case hADR:
+		return t.ADR(f)
 	case hB:
 		return t.B(f)
+	case hBCOND:
+		return t.BCOND(f)
+	case hBFI:
+		return t.BFI(f)
+	case hBFX:
+		return t.BFX(f)
+	case hBKPT:
+		return t.BKPT(f)
 	case hBL:
 		return t.BL(f)
+	case hBLX:
+		return t.BLX(f)
+	case hBLXI:
+		return t.BLXI(f)
+	case hBX:
+		return t.BX(f)
+	case hCBZ:
+		return t.CBZ(f)
+	case hCLREX:
+		return t.CLREX(f)
+	case hCLZ:
+		return t.CLZ(f)
+	case hCPS:
+		return t.CPS(f)
+	case hDBG:
+		return t.DBG(f)
+	case hDMB:
+		return t.DMB(f)
+	case hDPI:
+		return t.DPI(f)
+	case hDPR:
+		return t.DPR(f)
+	case hDPX:
+		return t.DPX(f)
+	case hDSB:
+		return t.DSB(f)
+	case hDUAL:
+		return t.DUAL(f)
+	case hDUALL:
+		return t.DUALL(f)
+	case hERET:
+		return t.ERET(f)
+	case hEXT:
+		return t.EXT(f)
+	case hHVC:
+		return t.HVC(f)
+	case hISB:
+		return t.ISB(f)
+	case hIT:
+		return t.IT(f)
+	case hLDM:
+		return t.LDM(f)
+	case hLDMUser:
+		return t.LDMUser(f)
+	case hLDR:
+		return t.LDR(f)
+	case hLDRB:
+		return t.LDRB(f)
+	case hLDRBT:
+		return t.LDRBT(f)
+	case hLDRBTreg:
+		return t.LDRBTreg(f)
+	case hLDRBreg:
+		return t.LDRBreg(f)
+	case hLDRD:
+		return t.LDRD(f)
+	case hLDRDreg:
+		return t.LDRDreg(f)
+	case hLDREX:
+		return t.LDREX(f)
+	case hLDREXB:
+		return t.LDREXB(f)
+	case hLDREXD:
+		return t.LDREXD(f)
+	case hLDREXH:
+		return t.LDREXH(f)
+	case hLDRH:
+		return t.LDRH(f)
+	case hLDRHT:
+		return t.LDRHT(f)
+	case hLDRHTreg:
+		return t.LDRHTreg(f)
+	case hLDRHreg:
+		return t.LDRHreg(f)
+	case hLDRSB:
+		return t.LDRSB(f)
+	case hLDRSBT:
+		return t.LDRSBT(f)
+	case hLDRSBTreg:
+		return t.LDRSBTreg(f)
+	case hLDRSBreg:
+		return t.LDRSBreg(f)
+	case hLDRSH:
+		return t.LDRSH(f)
+	case hLDRSHT:
+		return t.LDRSHT(f)
+	case hLDRSHTreg:
+		return t.LDRSHTreg(f)
+	case hLDRSHreg:
+		return t.LDRSHreg(f)
+	case hLDRT:
+		return t.LDRT(f)
+	case hLDRTreg:
+		return t.LDRTreg(f)
+	case hLDRreg:
+		return t.LDRreg(f)
+	case hMCR:
+		return t.MCR(f)
+	case hMCRR:
+		return t.MCRR(f)
+	case hMLA:
+		return t.MLA(f)
+	case hMLS:
+		return t.MLS(f)
+	case hMOVT:
+		return t.MOVT(f)
+	case hMOVW:
+		return t.MOVW(f)
+	case hMRC:
+		return t.MRC(f)
+	case hMRRC:
+		return t.MRRC(f)
+	case hMRS:
+		return t.MRS(f)
+	case hMRSB:
+		return t.MRSB(f)
+	case hMSR:
+		return t.MSR(f)
+	case hMSRB:
+		return t.MSRB(f)
+	case hMSRI:
+		return t.MSRI(f)
+	case hMUL:
+		return t.MUL(f)
+	case hMULL:
+		return t.MULL(f)
+	case hMemHint:
+		return t.MemHint(f)
+	case hNOP:
+		return t.NOP(f)
+	case hPAR:
+		return t.PAR(f)
+	case hPKH:
+		return t.PKH(f)
+	case hPLD:
+		return t.PLD(f)
+	case hPLDW:
+		return t.PLDW(f)
+	case hPLI:
+		return t.PLI(f)
+	case hQADDSUB:
+		return t.QADDSUB(f)
+	case hRBIT:
+		return t.RBIT(f)
+	case hREV:
+		return t.REV(f)
+	case hREV16:
+		return t.REV16(f)
+	case hREVSH:
+		return t.REVSH(f)
+	case hRFE:
+		return t.RFE(f)
+	case hSAT:
+		return t.SAT(f)
+	case hSAT16:
+		return t.SAT16(f)
+	case hSDIV:
+		return t.SDIV(f)
+	case hSEL:
+		return t.SEL(f)
+	case hSETEND:
+		return t.SETEND(f)
+	case hSEV:
+		return t.SEV(f)
+	case hSMC:
+		return t.SMC(f)
+	case hSMLALXY:
+		return t.SMLALXY(f)
+	case hSMLAWY:
+		return t.SMLAWY(f)
+	case hSMLAXY:
+		return t.SMLAXY(f)
+	case hSMML:
+		return t.SMML(f)
+	case hSMULWY:
+		return t.SMULWY(f)
+	case hSMULXY:
+		return t.SMULXY(f)
+	case hSRS:
+		return t.SRS(f)
+	case hSTM:
+		return t.STM(f)
+	case hSTMUser:
+		return t.STMUser(f)
+	case hSTR:
+		return t.STR(f)
+	case hSTRB:
+		return t.STRB(f)
+	case hSTRBT:
+		return t.STRBT(f)
+	case hSTRBTreg:
+		return t.STRBTreg(f)
+	case hSTRBreg:
+		return t.STRBreg(f)
+	case hSTRD:
+		return t.STRD(f)
+	case hSTRDreg:
+		return t.STRDreg(f)
+	case hSTREX:
+		return t.STREX(f)
+	case hSTREXB:
+		return t.STREXB(f)
+	case hSTREXD:
+		return t.STREXD(f)
+	case hSTREXH:
+		return t.STREXH(f)
+	case hSTRH:
+		return t.STRH(f)
+	case hSTRHT:
+		return t.STRHT(f)
+	case hSTRHTreg:
+		return t.STRHTreg(f)
+	case hSTRHreg:
+		return t.STRHreg(f)
+	case hSTRT:
+		return t.STRT(f)
+	case hSTRTreg:
+		return t.STRTreg(f)
+	case hSTRreg:
+		return t.STRreg(f)
+	case hSUBSPC:
+		return t.SUBSPC(f)
 	case hSVC:
 		return t.SVC(f)
+	case hSWP:
+		return t.SWP(f)
+	case hSWPB:
+		return t.SWPB(f)
+	case hTBB:
+		return t.TBB(f)
+	case hTBH:
+		return t.TBH(f)
+	case hUDF:
+		return t.UDF(f)
+	case hUDIV:
+		return t.UDIV(f)
+	case hUMAAL:
+		return t.UMAAL(f)
+	case hUSADA8:
+		return t.USADA8(f)
+	case hWFE:
+		return t.WFE(f)
+	case hWFI:
+		return t.WFI(f)
+	case hYIELD:
+		return t.YIELD(f)
 	}
 	return false
 }
 
 // a32Patterns lists the A32 encodings in priority order.
 var a32Patterns = [...]pattern{
+	{name: "DPI.and", handler: hDPI, mask: 0x0fe00000, value: 0x02000000, format: "and%s%c %rd, %rn, %ii"},
+	{name: "DPI.eor", handler: hDPI, mask: 0x0fe00000, value: 0x02200000, format: "eor%s%c %rd, %rn, %ii"},
+	{name: "DPI.subs", handler: hDPI, mask: 0x0ff00000, value: 0x02500000, format: "subs%c %rd, %rn, %ii"},
+	{name: "DPI.sub0", handler: hDPI, mask: 0x0ff80000, value: 0x02400000, format: "sub%c %rd, %rn, %ii"},
+	{name: "DPI.sub8", handler: hDPI, mask: 0x0ffc0000, value: 0x02480000, format: "sub%c %rd, %rn, %ii"},
+	{name: "DPI.subc", handler: hDPI, mask: 0x0ffe0000, value: 0x024c0000, format: "sub%c %rd, %rn, %ii"},
+	{name: "DPI.sube", handler: hDPI, mask: 0x0fff0000, value: 0x024e0000, format: "sub%c %rd, %rn, %ii"},
+	{name: "DPI.rsb", handler: hDPI, mask: 0x0fe00000, value: 0x02600000, format: "rsb%s%c %rd, %rn, %ii"},
+	{name: "DPI.adds", handler: hDPI, mask: 0x0ff00000, value: 0x02900000, format: "adds%c %rd, %rn, %ii"},
+	{name: "DPI.add0", handler: hDPI, mask: 0x0ff80000, value: 0x02800000, format: "add%c %rd, %rn, %ii"},
+	{name: "DPI.add8", handler: hDPI, mask: 0x0ffc0000, value: 0x02880000, format: "add%c %rd, %rn, %ii"},
+	{name: "DPI.addc", handler: hDPI, mask: 0x0ffe0000, value: 0x028c0000, format: "add%c %rd, %rn, %ii"},
+	{name: "DPI.adde", handler: hDPI, mask: 0x0fff0000, value: 0x028e0000, format: "add%c %rd, %rn, %ii"},
+	{name: "DPI.adc", handler: hDPI, mask: 0x0fe00000, value: 0x02a00000, format: "adc%s%c %rd, %rn, %ii"},
+	{name: "DPI.sbc", handler: hDPI, mask: 0x0fe00000, value: 0x02c00000, format: "sbc%s%c %rd, %rn, %ii"},
+	{name: "DPI.rsc", handler: hDPI, mask: 0x0fe00000, value: 0x02e00000, format: "rsc%s%c %rd, %rn, %ii"},
+	{name: "DPI.tst", handler: hDPI, mask: 0x0ff0f000, value: 0x03100000, format: "tst%c %rn, %ii"},
+	{name: "DPI.teq", handler: hDPI, mask: 0x0ff0f000, value: 0x03300000, format: "teq%c %rn, %ii"},
+	{name: "DPI.cmp", handler: hDPI, mask: 0x0ff0f000, value: 0x03500000, format: "cmp%c %rn, %ii"},
+	{name: "DPI.cmn", handler: hDPI, mask: 0x0ff0f000, value: 0x03700000, format: "cmn%c %rn, %ii"},
+	{name: "DPI.orr", handler: hDPI, mask: 0x0fe00000, value: 0x03800000, format: "orr%s%c %rd, %rn, %ii"},
+	{name: "DPI.mov", handler: hDPI, mask: 0x0fef0000, value: 0x03a00000, format: "mov%s%c %rd, %ii"},
+	{name: "DPI.bic", handler: hDPI, mask: 0x0fe00000, value: 0x03c00000, format: "bic%s%c %rd, %rn, %ii"},
+	{name: "DPI.mvn", handler: hDPI, mask: 0x0fef0000, value: 0x03e00000, format: "mvn%s%c %rd, %ii"},
+	{name: "DPR.and", handler: hDPR, mask: 0x0fe00010, value: 0x00000000, format: "and%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.eor", handler: hDPR, mask: 0x0fe00010, value: 0x00200000, format: "eor%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.sub", handler: hDPR, mask: 0x0fe00010, value: 0x00400000, format: "sub%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.rsb", handler: hDPR, mask: 0x0fe00010, value: 0x00600000, format: "rsb%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.add", handler: hDPR, mask: 0x0fe00010, value: 0x00800000, format: "add%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.adc", handler: hDPR, mask: 0x0fe00010, value: 0x00a00000, format: "adc%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.sbc", handler: hDPR, mask: 0x0fe00010, value: 0x00c00000, format: "sbc%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.rsc", handler: hDPR, mask: 0x0fe00010, value: 0x00e00000, format: "rsc%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.tst", handler: hDPR, mask: 0x0ff0f010, value: 0x01100000, format: "tst%c %rn, %rm%y"},
+	{name: "DPR.teq", handler: hDPR, mask: 0x0ff0f010, value: 0x01300000, format: "teq%c %rn, %rm%y"},
+	{name: "DPR.cmp", handler: hDPR, mask: 0x0ff0f010, value: 0x01500000, format: "cmp%c %rn, %rm%y"},
+	{name: "DPR.cmn", handler: hDPR, mask: 0x0ff0f010, value: 0x01700000, format: "cmn%c %rn, %rm%y"},
+	{name: "DPR.orr", handler: hDPR, mask: 0x0fe00010, value: 0x01800000, format: "orr%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.mov", handler: hDPR, mask: 0x0fef0ff0, value: 0x01a00000, format: "mov%s%c %rd, %rm"},
+	{name: "DPR.lsl", handler: hDPR, mask: 0x0fef0070, value: 0x01a00000, format: "lsl%s%c %rd, %rm, #%uj"},
+	{name: "DPR.lsr", handler: hDPR, mask: 0x0fef0070, value: 0x01a00020, format: "lsr%s%c %rd, %rm, #%uj"},
+	{name: "DPR.asr", handler: hDPR, mask: 0x0fef0070, value: 0x01a00040, format: "asr%s%c %rd, %rm, #%uj"},
+	{name: "DPR.rrx", handler: hDPR, mask: 0x0fef0ff0, value: 0x01a00060, format: "rrx%s%c %rd, %rm"},
+	{name: "DPR.ror", handler: hDPR, mask: 0x0fef0070, value: 0x01a00060, format: "ror%s%c %rd, %rm, #%uj"},
+	{name: "DPR.bic", handler: hDPR, mask: 0x0fe00010, value: 0x01c00000, format: "bic%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.mvn", handler: hDPR, mask: 0x0fef0010, value: 0x01e00000, format: "mvn%s%c %rd, %rm%y"},
+	{name: "DPX.and", handler: hDPX, mask: 0x0fe00090, value: 0x00000010, format: "and%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.eor", handler: hDPX, mask: 0x0fe00090, value: 0x00200010, format: "eor%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.sub", handler: hDPX, mask: 0x0fe00090, value: 0x00400010, format: "sub%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.rsb", handler: hDPX, mask: 0x0fe00090, value: 0x00600010, format: "rsb%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.add", handler: hDPX, mask: 0x0fe00090, value: 0x00800010, format: "add%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.adc", handler: hDPX, mask: 0x0fe00090, value: 0x00a00010, format: "adc%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.sbc", handler: hDPX, mask: 0x0fe00090, value: 0x00c00010, format: "sbc%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.rsc", handler: hDPX, mask: 0x0fe00090, value: 0x00e00010, format: "rsc%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.tst", handler: hDPX, mask: 0x0ff0f090, value: 0x01100010, format: "tst%c %rn, %rm%Y"},
+	{name: "DPX.teq", handler: hDPX, mask: 0x0ff0f090, value: 0x01300010, format: "teq%c %rn, %rm%Y"},
+	{name: "DPX.cmp", handler: hDPX, mask: 0x0ff0f090, value: 0x01500010, format: "cmp%c %rn, %rm%Y"},
+	{name: "DPX.cmn", handler: hDPX, mask: 0x0ff0f090, value: 0x01700010, format: "cmn%c %rn, %rm%Y"},
+	{name: "DPX.orr", handler: hDPX, mask: 0x0fe00090, value: 0x01800010, format: "orr%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.lsl", handler: hDPX, mask: 0x0fef00f0, value: 0x01a00010, format: "lsl%s%c %rd, %rm, %rs"},
+	{name: "DPX.lsr", handler: hDPX, mask: 0x0fef00f0, value: 0x01a00030, format: "lsr%s%c %rd, %rm, %rs"},
+	{name: "DPX.asr", handler: hDPX, mask: 0x0fef00f0, value: 0x01a00050, format: "asr%s%c %rd, %rm, %rs"},
+	{name: "DPX.ror", handler: hDPX, mask: 0x0fef00f0, value: 0x01a00070, format: "ror%s%c %rd, %rm, %rs"},
+	{name: "DPX.bic", handler: hDPX, mask: 0x0fe00090, value: 0x01c00010, format: "bic%s%c %rd, %rn, %rm%Y"},
+	{name: "DPX.mvn", handler: hDPX, mask: 0x0fef0090, value: 0x01e00010, format: "mvn%s%c %rd, %rm%Y"},
+	{name: "MOVW", handler: hMOVW, mask: 0x0ff00000, value: 0x03000000, format: "movw%c %rd, %ii"},
+	{name: "MOVT", handler: hMOVT, mask: 0x0ff00000, value: 0x03400000, format: "movt%c %rd, %ii"},
+	{name: "MUL", handler: hMUL, mask: 0x0fe0f0f0, value: 0x00000090, format: "mul%s%c %rd, %rn, %rm"},
+	{name: "MLA", handler: hMLA, mask: 0x0fe000f0, value: 0x00200090, format: "mla%s%c %rd, %rn, %rm, %ra"},
+	{name: "UMAAL", handler: hUMAAL, mask: 0x0ff000f0, value: 0x00400090, format: "umaal%c %rl, %rh, %rn, %rm"},
+	{name: "MLS", handler: hMLS, mask: 0x0ff000f0, value: 0x00600090, format: "mls%c %rd, %rn, %rm, %ra"},
+	{name: "MULL.umull", handler: hMULL, mask: 0x0fe000f0, value: 0x00800090, format: "umull%s%c %rl, %rh, %rn, %rm"},
+	{name: "MULL.umlal", handler: hMULL, mask: 0x0fe000f0, value: 0x00a00090, format: "umlal%s%c %rl, %rh, %rn, %rm"},
+	{name: "MULL.smull", handler: hMULL, mask: 0x0fe000f0, value: 0x00c00090, format: "smull%s%c %rl, %rh, %rn, %rm"},
+	{name: "MULL.smlal", handler: hMULL, mask: 0x0fe000f0, value: 0x00e00090, format: "smlal%s%c %rl, %rh, %rn, %rm"},
+	{name: "QADDSUB.qadd", handler: hQADDSUB, mask: 0x0ff00ff0, value: 0x01000050, format: "qadd%c %rd, %rm, %rn"},
+	{name: "QADDSUB.qsub", handler: hQADDSUB, mask: 0x0ff00ff0, value: 0x01200050, format: "qsub%c %rd, %rm, %rn"},
+	{name: "QADDSUB.qdadd", handler: hQADDSUB, mask: 0x0ff00ff0, value: 0x01400050, format: "qdadd%c %rd, %rm, %rn"},
+	{name: "QADDSUB.qdsub", handler: hQADDSUB, mask: 0x0ff00ff0, value: 0x01600050, format: "qdsub%c %rd, %rm, %rn"},
+	{name: "SMLAXY.bb", handler: hSMLAXY, mask: 0x0ff000f0, value: 0x01000080, format: "smlabb%c %rd, %rn, %rm, %ra"},
+	{name: "SMLAXY.tb", handler: hSMLAXY, mask: 0x0ff000f0, value: 0x010000a0, format: "smlatb%c %rd, %rn, %rm, %ra"},
+	{name: "SMLAXY.bt", handler: hSMLAXY, mask: 0x0ff000f0, value: 0x010000c0, format: "smlabt%c %rd, %rn, %rm, %ra"},
+	{name: "SMLAXY.tt", handler: hSMLAXY, mask: 0x0ff000f0, value: 0x010000e0, format: "smlatt%c %rd, %rn, %rm, %ra"},
+	{name: "SMLAWY.b", handler: hSMLAWY, mask: 0x0ff000f0, value: 0x01200080, format: "smlawb%c %rd, %rn, %rm, %ra"},
+	{name: "SMULWY.b", handler: hSMULWY, mask: 0x0ff0f0f0, value: 0x012000a0, format: "smulwb%c %rd, %rn, %rm"},
+	{name: "SMLAWY.t", handler: hSMLAWY, mask: 0x0ff000f0, value: 0x012000c0, format: "smlawt%c %rd, %rn, %rm, %ra"},
+	{name: "SMULWY.t", handler: hSMULWY, mask: 0x0ff0f0f0, value: 0x012000e0, format: "smulwt%c %rd, %rn, %rm"},
+	{name: "SMLALXY.bb", handler: hSMLALXY, mask: 0x0ff000f0, value: 0x01400080, format: "smlalbb%c %rl, %rh, %rn, %rm"},
+	{name: "SMLALXY.tb", handler: hSMLALXY, mask: 0x0ff000f0, value: 0x014000a0, format: "smlaltb%c %rl, %rh, %rn, %rm"},
+	{name: "SMLALXY.bt", handler: hSMLALXY, mask: 0x0ff000f0, value: 0x014000c0, format: "smlalbt%c %rl, %rh, %rn, %rm"},
+	{name: "SMLALXY.tt", handler: hSMLALXY, mask: 0x0ff000f0, value: 0x014000e0, format: "smlaltt%c %rl, %rh, %rn, %rm"},
+	{name: "SMULXY.bb", handler: hSMULXY, mask: 0x0ff0f0f0, value: 0x01600080, format: "smulbb%c %rd, %rn, %rm"},
+	{name: "SMULXY.tb", handler: hSMULXY, mask: 0x0ff0f0f0, value: 0x016000a0, format: "smultb%c %rd, %rn, %rm"},
+	{name: "SMULXY.bt", handler: hSMULXY, mask: 0x0ff0f0f0, value: 0x016000c0, format: "smulbt%c %rd, %rn, %rm"},
+	{name: "SMULXY.tt", handler: hSMULXY, mask: 0x0ff0f0f0, value: 0x016000e0, format: "smultt%c %rd, %rn, %rm"},
+	{name: "CLZ", handler: hCLZ, mask: 0x0fff0ff0, value: 0x016f0f10, format: "clz%c %rd, %rm"},
+	{name: "PAR.sadd16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06100f10, format: "sadd16%c %rd, %rn, %rm"},
+	{name: "PAR.sasx", handler: hPAR, mask: 0x0ff00ff0, value: 0x06100f30, format: "sasx%c %rd, %rn, %rm"},
+	{name: "PAR.ssax", handler: hPAR, mask: 0x0ff00ff0, value: 0x06100f50, format: "ssax%c %rd, %rn, %rm"},
+	{name: "PAR.ssub16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06100f70, format: "ssub16%c %rd, %rn, %rm"},
+	{name: "PAR.sadd8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06100f90, format: "sadd8%c %rd, %rn, %rm"},
+	{name: "PAR.ssub8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06100ff0, format: "ssub8%c %rd, %rn, %rm"},
+	{name: "PAR.qadd16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06200f10, format: "qadd16%c %rd, %rn, %rm"},
+	{name: "PAR.qasx", handler: hPAR, mask: 0x0ff00ff0, value: 0x06200f30, format: "qasx%c %rd, %rn, %rm"},
+	{name: "PAR.qsax", handler: hPAR, mask: 0x0ff00ff0, value: 0x06200f50, format: "qsax%c %rd, %rn, %rm"},
+	{name: "PAR.qsub16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06200f70, format: "qsub16%c %rd, %rn, %rm"},
+	{name: "PAR.qadd8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06200f90, format: "qadd8%c %rd, %rn, %rm"},
+	{name: "PAR.qsub8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06200ff0, format: "qsub8%c %rd, %rn, %rm"},
+	{name: "PAR.shadd16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06300f10, format: "shadd16%c %rd, %rn, %rm"},
+	{name: "PAR.shasx", handler: hPAR, mask: 0x0ff00ff0, value: 0x06300f30, format: "shasx%c %rd, %rn, %rm"},
+	{name: "PAR.shsax", handler: hPAR, mask: 0x0ff00ff0, value: 0x06300f50, format: "shsax%c %rd, %rn, %rm"},
+	{name: "PAR.shsub16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06300f70, format: "shsub16%c %rd, %rn, %rm"},
+	{name: "PAR.shadd8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06300f90, format: "shadd8%c %rd, %rn, %rm"},
+	{name: "PAR.shsub8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06300ff0, format: "shsub8%c %rd, %rn, %rm"},
+	{name: "PAR.uadd16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06500f10, format: "uadd16%c %rd, %rn, %rm"},
+	{name: "PAR.uasx", handler: hPAR, mask: 0x0ff00ff0, value: 0x06500f30, format: "uasx%c %rd, %rn, %rm"},
+	{name: "PAR.usax", handler: hPAR, mask: 0x0ff00ff0, value: 0x06500f50, format: "usax%c %rd, %rn, %rm"},
+	{name: "PAR.usub16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06500f70, format: "usub16%c %rd, %rn, %rm"},
+	{name: "PAR.uadd8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06500f90, format: "uadd8%c %rd, %rn, %rm"},
+	{name: "PAR.usub8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06500ff0, format: "usub8%c %rd, %rn, %rm"},
+	{name: "PAR.uqadd16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06600f10, format: "uqadd16%c %rd, %rn, %rm"},
+	{name: "PAR.uqasx", handler: hPAR, mask: 0x0ff00ff0, value: 0x06600f30, format: "uqasx%c %rd, %rn, %rm"},
+	{name: "PAR.uqsax", handler: hPAR, mask: 0x0ff00ff0, value: 0x06600f50, format: "uqsax%c %rd, %rn, %rm"},
+	{name: "PAR.uqsub16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06600f70, format: "uqsub16%c %rd, %rn, %rm"},
+	{name: "PAR.uqadd8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06600f90, format: "uqadd8%c %rd, %rn, %rm"},
+	{name: "PAR.uqsub8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06600ff0, format: "uqsub8%c %rd, %rn, %rm"},
+	{name: "PAR.uhadd16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06700f10, format: "uhadd16%c %rd, %rn, %rm"},
+	{name: "PAR.uhasx", handler: hPAR, mask: 0x0ff00ff0, value: 0x06700f30, format: "uhasx%c %rd, %rn, %rm"},
+	{name: "PAR.uhsax", handler: hPAR, mask: 0x0ff00ff0, value: 0x06700f50, format: "uhsax%c %rd, %rn, %rm"},
+	{name: "PAR.uhsub16", handler: hPAR, mask: 0x0ff00ff0, value: 0x06700f70, format: "uhsub16%c %rd, %rn, %rm"},
+	{name: "PAR.uhadd8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06700f90, format: "uhadd8%c %rd, %rn, %rm"},
+	{name: "PAR.uhsub8", handler: hPAR, mask: 0x0ff00ff0, value: 0x06700ff0, format: "uhsub8%c %rd, %rn, %rm"},
+	{name: "PKH.bt0", handler: hPKH, mask: 0x0ff00ff0, value: 0x06800010, format: "pkhbt%c %rd, %rn, %rm"},
+	{name: "PKH.bt", handler: hPKH, mask: 0x0ff00070, value: 0x06800010, format: "pkhbt%c %rd, %rn, %rm, lsl #%uj"},
+	{name: "PKH.tb", handler: hPKH, mask: 0x0ff00070, value: 0x06800050, format: "pkhtb%c %rd, %rn, %rm, asr #%uj"},
+	{name: "SEL", handler: hSEL, mask: 0x0ff00ff0, value: 0x06800fb0, format: "sel%c %rd, %rn, %rm"},
+	{name: "SAT16.s", handler: hSAT16, mask: 0x0ff00ff0, value: 0x06a00f30, format: "ssat16%c %rd, #%ui, %rn"},
+	{name: "SAT.s", handler: hSAT, mask: 0x0fe00030, value: 0x06a00010, format: "ssat%c %rd, #%ui, %rn%y"},
+	{name: "SAT16.u", handler: hSAT16, mask: 0x0ff00ff0, value: 0x06e00f30, format: "usat16%c %rd, #%ui, %rn"},
+	{name: "SAT.u", handler: hSAT, mask: 0x0fe00030, value: 0x06e00010, format: "usat%c %rd, #%ui, %rn%y"},
+	{name: "REV", handler: hREV, mask: 0x0fff0ff0, value: 0x06bf0f30, format: "rev%c %rd, %rm"},
+	{name: "REV16", handler: hREV16, mask: 0x0fff0ff0, value: 0x06bf0fb0, format: "rev16%c %rd, %rm"},
+	{name: "RBIT", handler: hRBIT, mask: 0x0fff0ff0, value: 0x06ff0f30, format: "rbit%c %rd, %rm"},
+	{name: "REVSH", handler: hREVSH, mask: 0x0fff0ff0, value: 0x06ff0fb0, format: "revsh%c %rd, %rm"},
+	{name: "EXT.sxtb160", handler: hEXT, mask: 0x0fff0ff0, value: 0x068f0070, format: "sxtb16%c %rd, %rm"},
+	{name: "EXT.sxtb16", handler: hEXT, mask: 0x0fff03f0, value: 0x068f0070, format: "sxtb16%c %rd, %rm, ror #%uq"},
+	{name: "EXT.sxtb0", handler: hEXT, mask: 0x0fff0ff0, value: 0x06af0070, format: "sxtb%c %rd, %rm"},
+	{name: "EXT.sxtb", handler: hEXT, mask: 0x0fff03f0, value: 0x06af0070, format: "sxtb%c %rd, %rm, ror #%uq"},
+	{name: "EXT.sxth0", handler: hEXT, mask: 0x0fff0ff0, value: 0x06bf0070, format: "sxth%c %rd, %rm"},
+	{name: "EXT.sxth", handler: hEXT, mask: 0x0fff03f0, value: 0x06bf0070, format: "sxth%c %rd, %rm, ror #%uq"},
+	{name: "EXT.uxtb160", handler: hEXT, mask: 0x0fff0ff0, value: 0x06cf0070, format: "uxtb16%c %rd, %rm"},
+	{name: "EXT.uxtb16", handler: hEXT, mask: 0x0fff03f0, value: 0x06cf0070, format: "uxtb16%c %rd, %rm, ror #%uq"},
+	{name: "EXT.uxtb0", handler: hEXT, mask: 0x0fff0ff0, value: 0x06ef0070, format: "uxtb%c %rd, %rm"},
+	{name: "EXT.uxtb", handler: hEXT, mask: 0x0fff03f0, value: 0x06ef0070, format: "uxtb%c %rd, %rm, ror #%uq"},
+	{name: "EXT.uxth0", handler: hEXT, mask: 0x0fff0ff0, value: 0x06ff0070, format: "uxth%c %rd, %rm"},
+	{name: "EXT.uxth", handler: hEXT, mask: 0x0fff03f0, value: 0x06ff0070, format: "uxth%c %rd, %rm, ror #%uq"},
+	{name: "EXT.sxtab160", handler: hEXT, mask: 0x0ff00ff0, value: 0x06800070, format: "sxtab16%c %rd, %rn, %rm"},
+	{name: "EXT.sxtab16", handler: hEXT, mask: 0x0ff003f0, value: 0x06800070, format: "sxtab16%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.sxtab0", handler: hEXT, mask: 0x0ff00ff0, value: 0x06a00070, format: "sxtab%c %rd, %rn, %rm"},
+	{name: "EXT.sxtab", handler: hEXT, mask: 0x0ff003f0, value: 0x06a00070, format: "sxtab%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.sxtah0", handler: hEXT, mask: 0x0ff00ff0, value: 0x06b00070, format: "sxtah%c %rd, %rn, %rm"},
+	{name: "EXT.sxtah", handler: hEXT, mask: 0x0ff003f0, value: 0x06b00070, format: "sxtah%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.uxtab160", handler: hEXT, mask: 0x0ff00ff0, value: 0x06c00070, format: "uxtab16%c %rd, %rn, %rm"},
+	{name: "EXT.uxtab16", handler: hEXT, mask: 0x0ff003f0, value: 0x06c00070, format: "uxtab16%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.uxtab0", handler: hEXT, mask: 0x0ff00ff0, value: 0x06e00070, format: "uxtab%c %rd, %rn, %rm"},
+	{name: "EXT.uxtab", handler: hEXT, mask: 0x0ff003f0, value: 0x06e00070, format: "uxtab%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.uxtah0", handler: hEXT, mask: 0x0ff00ff0, value: 0x06f00070, format: "uxtah%c %rd, %rn, %rm"},
+	{name: "EXT.uxtah", handler: hEXT, mask: 0x0ff003f0, value: 0x06f00070, format: "uxtah%c %rd, %rn, %rm, ror #%uq"},
+	{name: "DUAL.smuad", handler: hDUAL, mask: 0x0ff0f0f0, value: 0x0700f010, format: "smuad%c %rd, %rn, %rm"},
+	{name: "DUAL.smuadx", handler: hDUAL, mask: 0x0ff0f0f0, value: 0x0700f030, format: "smuadx%c %rd, %rn, %rm"},
+	{name: "DUAL.smlad", handler: hDUAL, mask: 0x0ff000f0, value: 0x07000010, format: "smlad%c %rd, %rn, %rm, %ra"},
+	{name: "DUAL.smladx", handler: hDUAL, mask: 0x0ff000f0, value: 0x07000030, format: "smladx%c %rd, %rn, %rm, %ra"},
+	{name: "DUAL.smusd", handler: hDUAL, mask: 0x0ff0f0f0, value: 0x0700f050, format: "smusd%c %rd, %rn, %rm"},
+	{name: "DUAL.smusdx", handler: hDUAL, mask: 0x0ff0f0f0, value: 0x0700f070, format: "smusdx%c %rd, %rn, %rm"},
+	{name: "DUAL.smlsd", handler: hDUAL, mask: 0x0ff000f0, value: 0x07000050, format: "smlsd%c %rd, %rn, %rm, %ra"},
+	{name: "DUAL.smlsdx", handler: hDUAL, mask: 0x0ff000f0, value: 0x07000070, format: "smlsdx%c %rd, %rn, %rm, %ra"},
+	{name: "SDIV", handler: hSDIV, mask: 0x0ff0f0f0, value: 0x0710f010, format: "sdiv%c %rd, %rn, %rm"},
+	{name: "UDIV", handler: hUDIV, mask: 0x0ff0f0f0, value: 0x0730f010, format: "udiv%c %rd, %rn, %rm"},
+	{name: "DUALL.smlald", handler: hDUALL, mask: 0x0ff000f0, value: 0x07400010, format: "smlald%c %rl, %rh, %rn, %rm"},
+	{name: "DUALL.smlaldx", handler: hDUALL, mask: 0x0ff000f0, value: 0x07400030, format: "smlaldx%c %rl, %rh, %rn, %rm"},
+	{name: "DUALL.smlsld", handler: hDUALL, mask: 0x0ff000f0, value: 0x07400050, format: "smlsld%c %rl, %rh, %rn, %rm"},
+	{name: "DUALL.smlsldx", handler: hDUALL, mask: 0x0ff000f0, value: 0x07400070, format: "smlsldx%c %rl, %rh, %rn, %rm"},
+	{name: "SMML.smmul", handler: hSMML, mask: 0x0ff0f0f0, value: 0x0750f010, format: "smmul%c %rd, %rn, %rm"},
+	{name: "SMML.smmulr", handler: hSMML, mask: 0x0ff0f0f0, value: 0x0750f030, format: "smmulr%c %rd, %rn, %rm"},
+	{name: "SMML.smmla", handler: hSMML, mask: 0x0ff000f0, value: 0x07500010, format: "smmla%c %rd, %rn, %rm, %ra"},
+	{name: "SMML.smmlar", handler: hSMML, mask: 0x0ff000f0, value: 0x07500030, format: "smmlar%c %rd, %rn, %rm, %ra"},
+	{name: "SMML.smmls", handler: hSMML, mask: 0x0ff000f0, value: 0x075000d0, format: "smmls%c %rd, %rn, %rm, %ra"},
+	{name: "SMML.smmlsr", handler: hSMML, mask: 0x0ff000f0, value: 0x075000f0, format: "smmlsr%c %rd, %rn, %rm, %ra"},
+	{name: "USADA8.usad8", handler: hUSADA8, mask: 0x0ff0f0f0, value: 0x0780f010, format: "usad8%c %rd, %rn, %rm"},
+	{name: "USADA8", handler: hUSADA8, mask: 0x0ff000f0, value: 0x07800010, format: "usada8%c %rd, %rn, %rm, %ra"},
+	{name: "BFX.s", handler: hBFX, mask: 0x0fe00070, value: 0x07a00050, format: "sbfx%c %rd, %rn, #%ub, #%uw"},
+	{name: "BFI.bfc", handler: hBFI, mask: 0x0fe0007f, value: 0x07c0001f, format: "bfc%c %rd, #%ub, #%uw"},
+	{name: "BFI", handler: hBFI, mask: 0x0fe00070, value: 0x07c00010, format: "bfi%c %rd, %rn, #%ub, #%uw"},
+	{name: "BFX.u", handler: hBFX, mask: 0x0fe00070, value: 0x07e00050, format: "ubfx%c %rd, %rn, #%ub, #%uw"},
+	{name: "STR.push", handler: hSTR, mask: 0x0fff0fff, value: 0x052d0004, format: "push%c {%rt}"},
+	{name: "LDR.pop", handler: hLDR, mask: 0x0fff0fff, value: 0x049d0004, format: "pop%c {%rt}"},
+	{name: "STRT", handler: hSTRT, mask: 0x0f700000, value: 0x04200000, format: "strt%c %rt, %a"},
+	{name: "LDRT", handler: hLDRT, mask: 0x0f700000, value: 0x04300000, format: "ldrt%c %rt, %a"},
+	{name: "STRBT", handler: hSTRBT, mask: 0x0f700000, value: 0x04600000, format: "strbt%c %rt, %a"},
+	{name: "LDRBT", handler: hLDRBT, mask: 0x0f700000, value: 0x04700000, format: "ldrbt%c %rt, %a"},
+	{name: "STR", handler: hSTR, mask: 0x0e500000, value: 0x04000000, format: "str%c %rt, %a"},
+	{name: "LDR", handler: hLDR, mask: 0x0e500000, value: 0x04100000, format: "ldr%c %rt, %a"},
+	{name: "STRB", handler: hSTRB, mask: 0x0e500000, value: 0x04400000, format: "strb%c %rt, %a"},
+	{name: "LDRB", handler: hLDRB, mask: 0x0e500000, value: 0x04500000, format: "ldrb%c %rt, %a"},
+	{name: "STRTreg", handler: hSTRTreg, mask: 0x0f700010, value: 0x06200000, format: "strt%c %rt, %a"},
+	{name: "LDRTreg", handler: hLDRTreg, mask: 0x0f700010, value: 0x06300000, format: "ldrt%c %rt, %a"},
+	{name: "STRBTreg", handler: hSTRBTreg, mask: 0x0f700010, value: 0x06600000, format: "strbt%c %rt, %a"},
+	{name: "LDRBTreg", handler: hLDRBTreg, mask: 0x0f700010, value: 0x06700000, format: "ldrbt%c %rt, %a"},
+	{name: "STRreg", handler: hSTRreg, mask: 0x0e500010, value: 0x06000000, format: "str%c %rt, %a"},
+	{name: "LDRreg", handler: hLDRreg, mask: 0x0e500010, value: 0x06100000, format: "ldr%c %rt, %a"},
+	{name: "STRBreg", handler: hSTRBreg, mask: 0x0e500010, value: 0x06400000, format: "strb%c %rt, %a"},
+	{name: "LDRBreg", handler: hLDRBreg, mask: 0x0e500010, value: 0x06500000, format: "ldrb%c %rt, %a"},
+	{name: "STRHT", handler: hSTRHT, mask: 0x0f7000f0, value: 0x006000b0, format: "strht%c %rt, %a"},
+	{name: "LDRHT", handler: hLDRHT, mask: 0x0f7000f0, value: 0x007000b0, format: "ldrht%c %rt, %a"},
+	{name: "LDRSBT", handler: hLDRSBT, mask: 0x0f7000f0, value: 0x007000d0, format: "ldrsbt%c %rt, %a"},
+	{name: "LDRSHT", handler: hLDRSHT, mask: 0x0f7000f0, value: 0x007000f0, format: "ldrsht%c %rt, %a"},
+	{name: "STRHTreg", handler: hSTRHTreg, mask: 0x0f700ff0, value: 0x002000b0, format: "strht%c %rt, %a"},
+	{name: "LDRHTreg", handler: hLDRHTreg, mask: 0x0f700ff0, value: 0x003000b0, format: "ldrht%c %rt, %a"},
+	{name: "LDRSBTreg", handler: hLDRSBTreg, mask: 0x0f700ff0, value: 0x003000d0, format: "ldrsbt%c %rt, %a"},
+	{name: "LDRSHTreg", handler: hLDRSHTreg, mask: 0x0f700ff0, value: 0x003000f0, format: "ldrsht%c %rt, %a"},
+	{name: "STRH", handler: hSTRH, mask: 0x0e5000f0, value: 0x004000b0, format: "strh%c %rt, %a"},
+	{name: "LDRH", handler: hLDRH, mask: 0x0e5000f0, value: 0x005000b0, format: "ldrh%c %rt, %a"},
+	{name: "LDRSB", handler: hLDRSB, mask: 0x0e5000f0, value: 0x005000d0, format: "ldrsb%c %rt, %a"},
+	{name: "LDRSH", handler: hLDRSH, mask: 0x0e5000f0, value: 0x005000f0, format: "ldrsh%c %rt, %a"},
+	{name: "LDRD", handler: hLDRD, mask: 0x0e5000f0, value: 0x004000d0, format: "ldrd%c %rt, %a"},
+	{name: "STRD", handler: hSTRD, mask: 0x0e5000f0, value: 0x004000f0, format: "strd%c %rt, %a"},
+	{name: "STRHreg", handler: hSTRHreg, mask: 0x0e500ff0, value: 0x000000b0, format: "strh%c %rt, %a"},
+	{name: "LDRHreg", handler: hLDRHreg, mask: 0x0e500ff0, value: 0x001000b0, format: "ldrh%c %rt, %a"},
+	{name: "LDRSBreg", handler: hLDRSBreg, mask: 0x0e500ff0, value: 0x001000d0, format: "ldrsb%c %rt, %a"},
+	{name: "LDRSHreg", handler: hLDRSHreg, mask: 0x0e500ff0, value: 0x001000f0, format: "ldrsh%c %rt, %a"},
+	{name: "LDRDreg", handler: hLDRDreg, mask: 0x0e500ff0, value: 0x000000d0, format: "ldrd%c %rt, %a"},
+	{name: "STRDreg", handler: hSTRDreg, mask: 0x0e500ff0, value: 0x000000f0, format: "strd%c %rt, %a"},
+	{name: "SWP", handler: hSWP, mask: 0x0ff00ff0, value: 0x01000090, format: "swp%c %rt, %ru, [%rn]"},
+	{name: "SWPB", handler: hSWPB, mask: 0x0ff00ff0, value: 0x01400090, format: "swpb%c %rt, %ru, [%rn]"},
+	{name: "STREX", handler: hSTREX, mask: 0x0ff00ff0, value: 0x01800f90, format: "strex%c %rd, %rt, [%rn]"},
+	{name: "LDREX", handler: hLDREX, mask: 0x0ff00fff, value: 0x01900f9f, format: "ldrex%c %rt, [%rn]"},
+	{name: "STREXD", handler: hSTREXD, mask: 0x0ff00ff0, value: 0x01a00f90, format: "strexd%c %rd, %rt, [%rn]"},
+	{name: "LDREXD", handler: hLDREXD, mask: 0x0ff00fff, value: 0x01b00f9f, format: "ldrexd%c %rt, [%rn]"},
+	{name: "STREXB", handler: hSTREXB, mask: 0x0ff00ff0, value: 0x01c00f90, format: "strexb%c %rd, %rt, [%rn]"},
+	{name: "LDREXB", handler: hLDREXB, mask: 0x0ff00fff, value: 0x01d00f9f, format: "ldrexb%c %rt, [%rn]"},
+	{name: "STREXH", handler: hSTREXH, mask: 0x0ff00ff0, value: 0x01e00f90, format: "strexh%c %rd, %rt, [%rn]"},
+	{name: "LDREXH", handler: hLDREXH, mask: 0x0ff00fff, value: 0x01f00f9f, format: "ldrexh%c %rt, [%rn]"},
+	{name: "STM.push", handler: hSTM, mask: 0x0fff0000, value: 0x092d0000, format: "push%c %l"},
+	{name: "LDM.pop", handler: hLDM, mask: 0x0fff0000, value: 0x08bd0000, format: "pop%c %l"},
+	{name: "STM.da", handler: hSTM, mask: 0x0fd00000, value: 0x08000000, format: "stmda%c %rn%!, %l"},
+	{name: "STM.ia", handler: hSTM, mask: 0x0fd00000, value: 0x08800000, format: "stm%c %rn%!, %l"},
+	{name: "STM.db", handler: hSTM, mask: 0x0fd00000, value: 0x09000000, format: "stmdb%c %rn%!, %l"},
+	{name: "STM.ib", handler: hSTM, mask: 0x0fd00000, value: 0x09800000, format: "stmib%c %rn%!, %l"},
+	{name: "LDM.da", handler: hLDM, mask: 0x0fd00000, value: 0x08100000, format: "ldmda%c %rn%!, %l"},
+	{name: "LDM.ia", handler: hLDM, mask: 0x0fd00000, value: 0x08900000, format: "ldm%c %rn%!, %l"},
+	{name: "LDM.db", handler: hLDM, mask: 0x0fd00000, value: 0x09100000, format: "ldmdb%c %rn%!, %l"},
+	{name: "LDM.ib", handler: hLDM, mask: 0x0fd00000, value: 0x09900000, format: "ldmib%c %rn%!, %l"},
+	{name: "STMUser.da", handler: hSTMUser, mask: 0x0fd00000, value: 0x08400000, format: "stmda%c %rn%!, %l^"},
+	{name: "STMUser.ia", handler: hSTMUser, mask: 0x0fd00000, value: 0x08c00000, format: "stm%c %rn%!, %l^"},
+	{name: "STMUser.db", handler: hSTMUser, mask: 0x0fd00000, value: 0x09400000, format: "stmdb%c %rn%!, %l^"},
+	{name: "STMUser.ib", handler: hSTMUser, mask: 0x0fd00000, value: 0x09c00000, format: "stmib%c %rn%!, %l^"},
+	{name: "LDMUser.da", handler: hLDMUser, mask: 0x0fd00000, value: 0x08500000, format: "ldmda%c %rn%!, %l^"},
+	{name: "LDMUser.ia", handler: hLDMUser, mask: 0x0fd00000, value: 0x08d00000, format: "ldm%c %rn%!, %l^"},
+	{name: "LDMUser.db", handler: hLDMUser, mask: 0x0fd00000, value: 0x09500000, format: "ldmdb%c %rn%!, %l^"},
+	{name: "LDMUser.ib", handler: hLDMUser, mask: 0x0fd00000, value: 0x09d00000, format: "ldmib%c %rn%!, %l^"},
 	{name: "B", handler: hB, mask: 0x0f000000, value: 0x0a000000, format: "b%c %T"},
 	{name: "BL", handler: hBL, mask: 0x0f000000, value: 0x0b000000, format: "bl%c %T"},
-	{name: "SVC", handler: hSVC, mask: 0x0f000000, value: 0x0f000000, format: "svc%c #%i"},
+	{name: "SVC", handler: hSVC, mask: 0x0f000000, value: 0x0f000000, format: "svc%c %8xi"},
+	{name: "ADR", handler: hADR, mask: 0x0fff0000, value: 0x028f0000, format: "add%c %rd, pc, %ii"},
+	{name: "ADR.sub", handler: hADR, mask: 0x0fff0000, value: 0x024f0000, format: "sub%c %rd, pc, %ii"},
+	{name: "MRS", handler: hMRS, mask: 0x0fbf0fff, value: 0x010f0000, format: "mrs%c %rd, %P"},
+	{name: "MRSB", handler: hMRSB, mask: 0x0fb00eff, value: 0x01000200, format: "mrs%c %rd, %B"},
+	{name: "MSR", handler: hMSR, mask: 0x0fb0fff0, value: 0x0120f000, format: "msr%c %P, %rn"},
+	{name: "MSRB", handler: hMSRB, mask: 0x0fb0fef0, value: 0x0120f200, format: "msr%c %B, %rn"},
+	{name: "BX", handler: hBX, mask: 0x0ffffff0, value: 0x012fff10, format: "bx%c %rm"},
+	{name: "BX.j", handler: hBX, mask: 0x0ffffff0, value: 0x012fff20, format: "bxj%c %rm"},
+	{name: "BLX", handler: hBLX, mask: 0x0ffffff0, value: 0x012fff30, format: "blx%c %rm"},
+	{name: "BKPT", handler: hBKPT, mask: 0x0ff000f0, value: 0x01200070, format: "bkpt %4xi"},
+	{name: "HVC", handler: hHVC, mask: 0x0ff000f0, value: 0x01400070, format: "hvc%c %ui"},
+	{name: "SMC", handler: hSMC, mask: 0x0ffffff0, value: 0x01600070, format: "smc%c %ui"},
+	{name: "ERET", handler: hERET, mask: 0x0fffffff, value: 0x0160006e, format: "eret%c"},
+	{name: "NOP", handler: hNOP, mask: 0x0ffff0ff, value: 0x0320f000, format: "nop%c {0}"},
+	{name: "YIELD", handler: hYIELD, mask: 0x0ffff0ff, value: 0x0320f001, format: "yield%c"},
+	{name: "WFE", handler: hWFE, mask: 0x0ffff0ff, value: 0x0320f002, format: "wfe%c"},
+	{name: "WFI", handler: hWFI, mask: 0x0ffff0ff, value: 0x0320f003, format: "wfi%c"},
+	{name: "SEV", handler: hSEV, mask: 0x0ffff0ff, value: 0x0320f004, format: "sev%c"},
+	{name: "DBG", handler: hDBG, mask: 0x0ffff0f0, value: 0x0320f0f0, format: "dbg%c %ii"},
+	{name: "NOP.hint", handler: hNOP, mask: 0x0ffff000, value: 0x0320f000, format: "nop%c {%ui}"},
+	{name: "MSRI", handler: hMSRI, mask: 0x0fb0f000, value: 0x0320f000, format: "msr%c %P, %ii"},
+	{name: "UDF", handler: hUDF, mask: 0xfff000f0, value: 0xe7f000f0, format: "udf %ii"},
+	{name: "MCR.lo", handler: hMCR, mask: 0x0f100810, value: 0x0e000010, format: "mcr%c %ue, %uo, %rt, cr%uN, cr%uK, {%up}"},
+	{name: "MCR.mid", handler: hMCR, mask: 0x0f100e10, value: 0x0e000810, format: "mcr%c %ue, %uo, %rt, cr%uN, cr%uK, {%up}"},
+	{name: "MCR.hi", handler: hMCR, mask: 0x0f100c10, value: 0x0e000c10, format: "mcr%c %ue, %uo, %rt, cr%uN, cr%uK, {%up}"},
+	{name: "MRC.lo", handler: hMRC, mask: 0x0f100810, value: 0x0e100010, format: "mrc%c %ue, %uo, %q, cr%uN, cr%uK, {%up}"},
+	{name: "MRC.mid", handler: hMRC, mask: 0x0f100e10, value: 0x0e100810, format: "mrc%c %ue, %uo, %q, cr%uN, cr%uK, {%up}"},
+	{name: "MRC.hi", handler: hMRC, mask: 0x0f100c10, value: 0x0e100c10, format: "mrc%c %ue, %uo, %q, cr%uN, cr%uK, {%up}"},
+	{name: "MCRR.lo", handler: hMCRR, mask: 0x0ff00800, value: 0x0c400000, format: "mcrr%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MCRR.mid", handler: hMCRR, mask: 0x0ff00e00, value: 0x0c400800, format: "mcrr%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MCRR.hi", handler: hMCRR, mask: 0x0ff00c00, value: 0x0c400c00, format: "mcrr%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MRRC.lo", handler: hMRRC, mask: 0x0ff00800, value: 0x0c500000, format: "mrrc%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MRRC.mid", handler: hMRRC, mask: 0x0ff00e00, value: 0x0c500800, format: "mrrc%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MRRC.hi", handler: hMRRC, mask: 0x0ff00c00, value: 0x0c500c00, format: "mrrc%c %ue, %uo, %rt, %ru, cr%uK"},
 }
 
 const a32BucketBits = 12
@@ -55,22 +893,2076 @@ func a32Bucket(insn uint32) uint32 {
 // a32Extract fills f with the fields of pattern id from insn.
 func a32Extract(id int, insn uint32, f *fields) {
 	switch id {
-	case 0: // B
+	case 0: // DPI.and
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 0
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 1: // DPI.eor
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 1
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 2: // DPI.subs
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 2
+		f.S = 1
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 3: // DPI.sub0
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 2
+		f.n = bitsRn(insn)
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 4: // DPI.sub8
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 2
+		f.n = bitsRn(insn)
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 5: // DPI.subc
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 2
+		f.n = bitsRn(insn)
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 6: // DPI.sube
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 2
+		f.n = bitsRn(insn)
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 7: // DPI.rsb
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 3
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 8: // DPI.adds
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 4
+		f.S = 1
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 9: // DPI.add0
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 4
+		f.n = bitsRn(insn)
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 10: // DPI.add8
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 4
+		f.n = bitsRn(insn)
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 11: // DPI.addc
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 4
+		f.n = bitsRn(insn)
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 12: // DPI.adde
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 4
+		f.n = bitsRn(insn)
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 13: // DPI.adc
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 5
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 14: // DPI.sbc
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 6
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 15: // DPI.rsc
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 7
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 16: // DPI.tst
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 8
+		f.S = 1
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 17: // DPI.teq
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 9
+		f.S = 1
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 18: // DPI.cmp
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 10
+		f.S = 1
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 19: // DPI.cmn
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 11
+		f.S = 1
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 20: // DPI.orr
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 12
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 21: // DPI.mov
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 13
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 22: // DPI.bic
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 14
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 23: // DPI.mvn
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.o = 15
+		f.i = expandImmA32(insn)
+		f.k = immCarryA32(insn)
+	case 24: // DPR.and
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 0
+	case 25: // DPR.eor
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 1
+	case 26: // DPR.sub
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 2
+	case 27: // DPR.rsb
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 3
+	case 28: // DPR.add
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 4
+	case 29: // DPR.adc
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 5
+	case 30: // DPR.sbc
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 6
+	case 31: // DPR.rsc
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 7
+	case 32: // DPR.tst
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 8
+		f.S = 1
+	case 33: // DPR.teq
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 9
+		f.S = 1
+	case 34: // DPR.cmp
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 10
+		f.S = 1
+	case 35: // DPR.cmn
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 11
+		f.S = 1
+	case 36: // DPR.orr
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 12
+	case 37: // DPR.mov
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+	case 38: // DPR.lsl
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 0
+	case 39: // DPR.lsr
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 1
+		f.j = a32Shift32(insn)
+	case 40: // DPR.asr
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 2
+		f.j = a32Shift32(insn)
+	case 41: // DPR.rrx
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 3
+	case 42: // DPR.ror
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 3
+	case 43: // DPR.bic
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 14
+	case 44: // DPR.mvn
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 15
+	case 45: // DPX.and
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 0
+	case 46: // DPX.eor
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 1
+	case 47: // DPX.sub
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 2
+	case 48: // DPX.rsb
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 3
+	case 49: // DPX.add
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 4
+	case 50: // DPX.adc
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 5
+	case 51: // DPX.sbc
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 6
+	case 52: // DPX.rsc
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 7
+	case 53: // DPX.tst
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 8
+		f.S = 1
+	case 54: // DPX.teq
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 9
+		f.S = 1
+	case 55: // DPX.cmp
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 10
+		f.S = 1
+	case 56: // DPX.cmn
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 11
+		f.S = 1
+	case 57: // DPX.orr
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 12
+	case 58: // DPX.lsl
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 0
+	case 59: // DPX.lsr
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 1
+	case 60: // DPX.asr
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 2
+	case 61: // DPX.ror
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 3
+	case 62: // DPX.bic
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 14
+	case 63: // DPX.mvn
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.s = (insn >> 8 & 0xf)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 15
+	case 64: // MOVW
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = a32Imm16(insn)
+	case 65: // MOVT
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = a32Imm16(insn)
+	case 66: // MUL
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+	case 67: // MLA
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+	case 68: // UMAAL
+		f.c = (insn >> 28 & 0xf)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+	case 69: // MLS
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+	case 70: // MULL.umull
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+	case 71: // MULL.umlal
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+	case 72: // MULL.smull
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 2
+	case 73: // MULL.smlal
+		f.c = (insn >> 28 & 0xf)
+		f.S = (insn >> 20 & 0x1)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 3
+	case 74: // QADDSUB.qadd
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 75: // QADDSUB.qsub
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+	case 76: // QADDSUB.qdadd
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+	case 77: // QADDSUB.qdsub
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+	case 78: // SMLAXY.bb
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+	case 79: // SMLAXY.tb
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+	case 80: // SMLAXY.bt
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 2
+	case 81: // SMLAXY.tt
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 3
+	case 82: // SMLAWY.b
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+	case 83: // SMULWY.b
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+	case 84: // SMLAWY.t
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 2
+	case 85: // SMULWY.t
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 2
+	case 86: // SMLALXY.bb
+		f.c = (insn >> 28 & 0xf)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+	case 87: // SMLALXY.tb
+		f.c = (insn >> 28 & 0xf)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+	case 88: // SMLALXY.bt
+		f.c = (insn >> 28 & 0xf)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 2
+	case 89: // SMLALXY.tt
+		f.c = (insn >> 28 & 0xf)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 3
+	case 90: // SMULXY.bb
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+	case 91: // SMULXY.tb
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+	case 92: // SMULXY.bt
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 2
+	case 93: // SMULXY.tt
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 3
+	case 94: // CLZ
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 95: // PAR.sadd16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 96: // PAR.sasx
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+	case 97: // PAR.ssax
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+	case 98: // PAR.ssub16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+	case 99: // PAR.sadd8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+	case 100: // PAR.ssub8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+	case 101: // PAR.qadd16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 6
+	case 102: // PAR.qasx
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 7
+	case 103: // PAR.qsax
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 8
+	case 104: // PAR.qsub16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 9
+	case 105: // PAR.qadd8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 10
+	case 106: // PAR.qsub8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 11
+	case 107: // PAR.shadd16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 12
+	case 108: // PAR.shasx
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 13
+	case 109: // PAR.shsax
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 14
+	case 110: // PAR.shsub16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 15
+	case 111: // PAR.shadd8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 16
+	case 112: // PAR.shsub8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 17
+	case 113: // PAR.uadd16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 18
+	case 114: // PAR.uasx
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 19
+	case 115: // PAR.usax
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 20
+	case 116: // PAR.usub16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 21
+	case 117: // PAR.uadd8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 22
+	case 118: // PAR.usub8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 23
+	case 119: // PAR.uqadd16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 24
+	case 120: // PAR.uqasx
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 25
+	case 121: // PAR.uqsax
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 26
+	case 122: // PAR.uqsub16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 27
+	case 123: // PAR.uqadd8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 28
+	case 124: // PAR.uqsub8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 29
+	case 125: // PAR.uhadd16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 30
+	case 126: // PAR.uhasx
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 31
+	case 127: // PAR.uhsax
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 32
+	case 128: // PAR.uhsub16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 33
+	case 129: // PAR.uhadd8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 34
+	case 130: // PAR.uhsub8
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 35
+	case 131: // PKH.bt0
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 132: // PKH.bt
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 133: // PKH.tb
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.j = a32Shift32(insn)
+	case 134: // SEL
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 135: // SAT16.s
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.i = a32Sat16Imm(insn)
+	case 136: // SAT.s
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.i = a32SsatImm(insn)
+		f.y = a32SatSh(insn)
+	case 137: // SAT16.u
+		f.c = (insn >> 28 & 0xf)
+		f.i = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+	case 138: // SAT.u
+		f.c = (insn >> 28 & 0xf)
+		f.i = (insn >> 16 & 0x1f)
+		f.d = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.y = a32SatSh(insn)
+	case 139: // REV
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 140: // REV16
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 141: // RBIT
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 142: // REVSH
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 143: // EXT.sxtb160
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+		f.n = 15
+		f.q = 0
+	case 144: // EXT.sxtb16
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+		f.n = 15
+		f.q = a32Rot(insn)
+	case 145: // EXT.sxtb0
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.n = 15
+		f.q = 0
+	case 146: // EXT.sxtb
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.n = 15
+		f.q = a32Rot(insn)
+	case 147: // EXT.sxth0
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.n = 15
+		f.q = 0
+	case 148: // EXT.sxth
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.n = 15
+		f.q = a32Rot(insn)
+	case 149: // EXT.uxtb160
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+		f.n = 15
+		f.q = 0
+	case 150: // EXT.uxtb16
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+		f.n = 15
+		f.q = a32Rot(insn)
+	case 151: // EXT.uxtb0
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+		f.n = 15
+		f.q = 0
+	case 152: // EXT.uxtb
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+		f.n = 15
+		f.q = a32Rot(insn)
+	case 153: // EXT.uxth0
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+		f.n = 15
+		f.q = 0
+	case 154: // EXT.uxth
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+		f.n = 15
+		f.q = a32Rot(insn)
+	case 155: // EXT.sxtab160
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+		f.q = 0
+	case 156: // EXT.sxtab16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+		f.q = a32Rot(insn)
+	case 157: // EXT.sxtab0
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.q = 0
+	case 158: // EXT.sxtab
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.q = a32Rot(insn)
+	case 159: // EXT.sxtah0
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.q = 0
+	case 160: // EXT.sxtah
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.q = a32Rot(insn)
+	case 161: // EXT.uxtab160
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+		f.q = 0
+	case 162: // EXT.uxtab16
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+		f.q = a32Rot(insn)
+	case 163: // EXT.uxtab0
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+		f.q = 0
+	case 164: // EXT.uxtab
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+		f.q = a32Rot(insn)
+	case 165: // EXT.uxtah0
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+		f.q = 0
+	case 166: // EXT.uxtah
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.q = (insn >> 10 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+		f.q = a32Rot(insn)
+	case 167: // DUAL.smuad
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 0
+		f.a = 15
+	case 168: // DUAL.smuadx
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 1
+		f.a = 15
+	case 169: // DUAL.smlad
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 0
+	case 170: // DUAL.smladx
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 1
+	case 171: // DUAL.smusd
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 0
+		f.a = 15
+	case 172: // DUAL.smusdx
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 1
+		f.a = 15
+	case 173: // DUAL.smlsd
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 0
+	case 174: // DUAL.smlsdx
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 1
+	case 175: // SDIV
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+	case 176: // UDIV
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+	case 177: // DUALL.smlald
+		f.c = (insn >> 28 & 0xf)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 0
+	case 178: // DUALL.smlaldx
+		f.c = (insn >> 28 & 0xf)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 1
+	case 179: // DUALL.smlsld
+		f.c = (insn >> 28 & 0xf)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 0
+	case 180: // DUALL.smlsldx
+		f.c = (insn >> 28 & 0xf)
+		f.h = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 1
+	case 181: // SMML.smmul
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.R = 0
+		f.a = 15
+	case 182: // SMML.smmulr
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.R = 1
+		f.a = 15
+	case 183: // SMML.smmla
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.R = 0
+	case 184: // SMML.smmlar
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.R = 1
+	case 185: // SMML.smmls
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.R = 0
+	case 186: // SMML.smmlsr
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.R = 1
+	case 187: // USADA8.usad8
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+		f.a = 15
+	case 188: // USADA8
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.m = (insn >> 8 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+	case 189: // BFX.s
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.b = (insn >> 7 & 0x1f)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 0
+		f.w = a32BfxWidth(insn)
+	case 190: // BFI.bfc
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.b = (insn >> 7 & 0x1f)
+		f.n = 15
+		f.w = a32BfiWidth(insn)
+	case 191: // BFI
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.b = (insn >> 7 & 0x1f)
+		f.n = (insn >> 0 & 0xf)
+		f.w = a32BfiWidth(insn)
+	case 192: // BFX.u
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.b = (insn >> 7 & 0x1f)
+		f.n = (insn >> 0 & 0xf)
+		f.x = 1
+		f.w = a32BfxWidth(insn)
+	case 193: // STR.push
+		f.c = (insn >> 28 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.n = 13
+		f.i = 4
+		f.P = 1
+		f.U = 0
+		f.W = 1
+	case 194: // LDR.pop
+		f.c = (insn >> 28 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.n = 13
+		f.i = 4
+		f.P = 0
+		f.U = 1
+		f.W = 0
+	case 195: // STRT
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 0
+	case 196: // LDRT
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 0
+	case 197: // STRBT
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 0
+	case 198: // LDRBT
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 0
+	case 199: // STR
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+	case 200: // LDR
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+	case 201: // STRB
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+	case 202: // LDRB
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+	case 203: // STRTreg
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 0
+	case 204: // LDRTreg
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 0
+	case 205: // STRBTreg
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 0
+	case 206: // LDRBTreg
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 0
+	case 207: // STRreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+	case 208: // LDRreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+	case 209: // STRBreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+	case 210: // LDRBreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+	case 211: // STRHT
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+		f.P = 0
+	case 212: // LDRHT
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+		f.P = 0
+	case 213: // LDRSBT
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+		f.P = 0
+	case 214: // LDRSHT
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+		f.P = 0
+	case 215: // STRHTreg
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 0
+	case 216: // LDRHTreg
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 0
+	case 217: // LDRSBTreg
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 0
+	case 218: // LDRSHTreg
+		f.c = (insn >> 28 & 0xf)
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 0
+	case 219: // STRH
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+	case 220: // LDRH
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+	case 221: // LDRSB
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+	case 222: // LDRSH
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+	case 223: // LDRD
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+	case 224: // STRD
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn>>8&0xf)<<4 | (insn >> 0 & 0xf)
+	case 225: // STRHreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 226: // LDRHreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 227: // LDRSBreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 228: // LDRSHreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 229: // LDRDreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 230: // STRDreg
+		f.c = (insn >> 28 & 0xf)
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 231: // SWP
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.u = (insn >> 0 & 0xf)
+	case 232: // SWPB
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.u = (insn >> 0 & 0xf)
+	case 233: // STREX
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.t = (insn >> 0 & 0xf)
+	case 234: // LDREX
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+	case 235: // STREXD
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.t = (insn >> 0 & 0xf)
+	case 236: // LDREXD
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+	case 237: // STREXB
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.t = (insn >> 0 & 0xf)
+	case 238: // LDREXB
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+	case 239: // STREXH
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.t = (insn >> 0 & 0xf)
+	case 240: // LDREXH
+		f.c = (insn >> 28 & 0xf)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+	case 241: // STM.push
+		f.c = (insn >> 28 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.n = 13
+		f.P = 1
+		f.U = 0
+		f.W = 1
+	case 242: // LDM.pop
+		f.c = (insn >> 28 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.n = 13
+		f.P = 0
+		f.U = 1
+		f.W = 1
+	case 243: // STM.da
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 0
+	case 244: // STM.ia
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 1
+	case 245: // STM.db
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 0
+	case 246: // STM.ib
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 1
+	case 247: // LDM.da
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 0
+	case 248: // LDM.ia
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 1
+	case 249: // LDM.db
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 0
+	case 250: // LDM.ib
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 1
+	case 251: // STMUser.da
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 0
+	case 252: // STMUser.ia
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 1
+	case 253: // STMUser.db
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 0
+	case 254: // STMUser.ib
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 1
+	case 255: // LDMUser.da
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 0
+	case 256: // LDMUser.ia
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 1
+	case 257: // LDMUser.db
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 0
+	case 258: // LDMUser.ib
+		f.c = (insn >> 28 & 0xf)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 1
+	case 259: // B
 		f.c = (insn >> 28 & 0xf)
 		f.i = (insn >> 0 & 0xffffff)
 		f.i = branchImmA32(insn)
-	case 1: // BL
+	case 260: // BL
 		f.c = (insn >> 28 & 0xf)
 		f.i = (insn >> 0 & 0xffffff)
 		f.i = branchImmA32(insn)
-	case 2: // SVC
+	case 261: // SVC
 		f.c = (insn >> 28 & 0xf)
 		f.i = (insn >> 0 & 0xffffff)
+	case 262: // ADR
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = expandImmA32(insn)
+		f.U = 1
+	case 263: // ADR.sub
+		f.c = (insn >> 28 & 0xf)
+		f.d = (insn >> 12 & 0xf)
+		f.i = expandImmA32(insn)
+		f.U = 0
+	case 264: // MRS
+		f.c = (insn >> 28 & 0xf)
+		f.R = (insn >> 22 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+	case 265: // MRSB
+		f.c = (insn >> 28 & 0xf)
+		f.R = (insn >> 22 & 0x1)
+		f.d = (insn >> 12 & 0xf)
+		f.b = ctlSysmA32(insn)
+	case 266: // MSR
+		f.c = (insn >> 28 & 0xf)
+		f.R = (insn >> 22 & 0x1)
+		f.f = (insn >> 16 & 0xf)
+		f.n = (insn >> 0 & 0xf)
+	case 267: // MSRB
+		f.c = (insn >> 28 & 0xf)
+		f.R = (insn >> 22 & 0x1)
+		f.n = (insn >> 0 & 0xf)
+		f.b = ctlSysmA32(insn)
+	case 268: // BX
+		f.c = (insn >> 28 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 269: // BX.j
+		f.c = (insn >> 28 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 270: // BLX
+		f.c = (insn >> 28 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 271: // BKPT
+		f.c = (insn >> 28 & 0xf)
+		f.i = (insn>>8&0xfff)<<4 | (insn >> 0 & 0xf)
+	case 272: // HVC
+		f.c = (insn >> 28 & 0xf)
+		f.i = (insn>>8&0xfff)<<4 | (insn >> 0 & 0xf)
+	case 273: // SMC
+		f.c = (insn >> 28 & 0xf)
+		f.i = (insn >> 0 & 0xf)
+	case 274: // ERET
+		f.c = (insn >> 28 & 0xf)
+	case 275: // NOP
+		f.c = (insn >> 28 & 0xf)
+	case 276: // YIELD
+		f.c = (insn >> 28 & 0xf)
+	case 277: // WFE
+		f.c = (insn >> 28 & 0xf)
+	case 278: // WFI
+		f.c = (insn >> 28 & 0xf)
+	case 279: // SEV
+		f.c = (insn >> 28 & 0xf)
+	case 280: // DBG
+		f.c = (insn >> 28 & 0xf)
+		f.i = (insn >> 0 & 0xf)
+	case 281: // NOP.hint
+		f.c = (insn >> 28 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+	case 282: // MSRI
+		f.c = (insn >> 28 & 0xf)
+		f.R = (insn >> 22 & 0x1)
+		f.f = (insn >> 16 & 0xf)
+		f.i = expandImmA32(insn)
+	case 283: // UDF
+		f.i = (insn>>8&0xfff)<<4 | (insn >> 0 & 0xf)
+	case 284: // MCR.lo
+		f.c = (insn >> 28 & 0xf)
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 285: // MCR.mid
+		f.c = (insn >> 28 & 0xf)
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 286: // MCR.hi
+		f.c = (insn >> 28 & 0xf)
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 287: // MRC.lo
+		f.c = (insn >> 28 & 0xf)
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 288: // MRC.mid
+		f.c = (insn >> 28 & 0xf)
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 289: // MRC.hi
+		f.c = (insn >> 28 & 0xf)
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 290: // MCRR.lo
+		f.c = (insn >> 28 & 0xf)
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 291: // MCRR.mid
+		f.c = (insn >> 28 & 0xf)
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 292: // MCRR.hi
+		f.c = (insn >> 28 & 0xf)
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 293: // MRRC.lo
+		f.c = (insn >> 28 & 0xf)
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 294: // MRRC.mid
+		f.c = (insn >> 28 & 0xf)
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 295: // MRRC.hi
+		f.c = (insn >> 28 & 0xf)
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
 	}
 }
 
 // a32uPatterns lists the A32u encodings in priority order.
-var a32uPatterns = [...]pattern{}
+var a32uPatterns = [...]pattern{
+	{name: "PLD", handler: hPLD, mask: 0xff70f000, value: 0xf550f000, format: "pld %a"},
+	{name: "PLDW", handler: hPLDW, mask: 0xff70f000, value: 0xf510f000, format: "pldw %a"},
+	{name: "PLI", handler: hPLI, mask: 0xff70f000, value: 0xf450f000, format: "pli %a"},
+	{name: "PLD.reg", handler: hPLD, mask: 0xff70f010, value: 0xf750f000, format: "pld %a"},
+	{name: "PLDW.reg", handler: hPLDW, mask: 0xff70f010, value: 0xf710f000, format: "pldw %a"},
+	{name: "PLI.reg", handler: hPLI, mask: 0xff70f010, value: 0xf650f000, format: "pli %a"},
+	{name: "MemHint.a", handler: hMemHint, mask: 0xff700000, value: 0xf4100000, format: "nop"},
+	{name: "MemHint.b", handler: hMemHint, mask: 0xff700010, value: 0xf6100000, format: "nop"},
+	{name: "CLREX", handler: hCLREX, mask: 0xffffffff, value: 0xf57ff01f, format: "clrex"},
+	{name: "BLXI", handler: hBLXI, mask: 0xfe000000, value: 0xfa000000, format: "blx %T"},
+	{name: "CPS", handler: hCPS, mask: 0xfff1fe20, value: 0xf1000000, format: "cps%C"},
+	{name: "SETEND", handler: hSETEND, mask: 0xfffffdff, value: 0xf1010000, format: "setend %E"},
+	{name: "SRS", handler: hSRS, mask: 0xfe5fffe0, value: 0xf84d0500, format: "srs%M sp%!, #%uv"},
+	{name: "RFE", handler: hRFE, mask: 0xfe50ffff, value: 0xf8100a00, format: "rfe%M %rn%!"},
+	{name: "DSB", handler: hDSB, mask: 0xfffffff0, value: 0xf57ff040, format: "dsb %O"},
+	{name: "DMB", handler: hDMB, mask: 0xfffffff0, value: 0xf57ff050, format: "dmb %O"},
+	{name: "ISB", handler: hISB, mask: 0xfffffff0, value: 0xf57ff060, format: "isb %O"},
+}
 
 const a32uBucketBits = 12
 
@@ -83,11 +2975,362 @@ func a32uBucket(insn uint32) uint32 {
 // a32uExtract fills f with the fields of pattern id from insn.
 func a32uExtract(id int, insn uint32, f *fields) {
 	switch id {
+	case 0: // PLD
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+	case 1: // PLDW
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+	case 2: // PLI
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+	case 3: // PLD.reg
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 1
+	case 4: // PLDW.reg
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 1
+	case 5: // PLI.reg
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 7 & 0x1f)
+		f.y = (insn >> 5 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.P = 1
+	case 9: // BLXI
+		f.i = (insn >> 0 & 0xffffff)
+		f.i = ctlBLXImmA32(insn)
+	case 10: // CPS
+		f.g = (insn >> 18 & 0x3)
+		f.M = (insn >> 17 & 0x1)
+		f.A = (insn >> 8 & 0x1)
+		f.I = (insn >> 7 & 0x1)
+		f.F = (insn >> 6 & 0x1)
+		f.v = (insn >> 0 & 0x1f)
+	case 11: // SETEND
+		f.E = (insn >> 9 & 0x1)
+	case 12: // SRS
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.v = (insn >> 0 & 0x1f)
+	case 13: // RFE
+		f.P = (insn >> 24 & 0x1)
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+	case 14: // DSB
+		f.i = (insn >> 0 & 0xf)
+	case 15: // DMB
+		f.i = (insn >> 0 & 0xf)
+	case 16: // ISB
+		f.i = (insn >> 0 & 0xf)
 	}
 }
 
 // t32Patterns lists the T32 encodings in priority order.
-var t32Patterns = [...]pattern{}
+var t32Patterns = [...]pattern{
+	{name: "DPI.tst", handler: hDPI, mask: 0xfbf08f00, value: 0xf0100f00, format: "tst%c.w %rn, #%ui"},
+	{name: "DPI.and", handler: hDPI, mask: 0xfbe08000, value: 0xf0000000, format: "and%s%c.w %rd, %rn, #%ui"},
+	{name: "DPI.bic", handler: hDPI, mask: 0xfbe08000, value: 0xf0200000, format: "bic%s%c.w %rd, %rn, #%ui"},
+	{name: "DPI.mov", handler: hDPI, mask: 0xfbef8000, value: 0xf04f0000, format: "mov%s%c.w %rd, #%ui"},
+	{name: "DPI.orr", handler: hDPI, mask: 0xfbe08000, value: 0xf0400000, format: "orr%s%c.w %rd, %rn, #%ui"},
+	{name: "DPI.mvn", handler: hDPI, mask: 0xfbef8000, value: 0xf06f0000, format: "mvn%s%c.w %rd, #%ui"},
+	{name: "DPI.orn", handler: hDPI, mask: 0xfbe08000, value: 0xf0600000, format: "orn%s%c %rd, %rn, #%ui"},
+	{name: "DPI.teq", handler: hDPI, mask: 0xfbf08f00, value: 0xf0900f00, format: "teq%c %rn, #%ui"},
+	{name: "DPI.eor", handler: hDPI, mask: 0xfbe08000, value: 0xf0800000, format: "eor%s%c.w %rd, %rn, #%ui"},
+	{name: "DPI.cmn", handler: hDPI, mask: 0xfbf08f00, value: 0xf1100f00, format: "cmn%c.w %rn, #%ui"},
+	{name: "DPI.add", handler: hDPI, mask: 0xfbe08000, value: 0xf1000000, format: "add%s%c.w %rd, %rn, #%ui"},
+	{name: "DPI.adc", handler: hDPI, mask: 0xfbe08000, value: 0xf1400000, format: "adc%s%c.w %rd, %rn, #%ui"},
+	{name: "DPI.sbc", handler: hDPI, mask: 0xfbe08000, value: 0xf1600000, format: "sbc%s%c.w %rd, %rn, #%ui"},
+	{name: "DPI.cmp", handler: hDPI, mask: 0xfbf08f00, value: 0xf1b00f00, format: "cmp%c.w %rn, #%ui"},
+	{name: "DPI.sub", handler: hDPI, mask: 0xfbe08000, value: 0xf1a00000, format: "sub%s%c.w %rd, %rn, #%ui"},
+	{name: "DPI.rsb", handler: hDPI, mask: 0xfbe08000, value: 0xf1c00000, format: "rsb%s%c %rd, %rn, #%ui"},
+	{name: "DPI.addw0", handler: hDPI, mask: 0xfbf88000, value: 0xf2000000, format: "addw%c %rd, %rn, #%ui"},
+	{name: "DPI.addw8", handler: hDPI, mask: 0xfbfc8000, value: 0xf2080000, format: "addw%c %rd, %rn, #%ui"},
+	{name: "DPI.addwc", handler: hDPI, mask: 0xfbfe8000, value: 0xf20c0000, format: "addw%c %rd, %rn, #%ui"},
+	{name: "DPI.addwe", handler: hDPI, mask: 0xfbff8000, value: 0xf20e0000, format: "addw%c %rd, %rn, #%ui"},
+	{name: "DPI.subw0", handler: hDPI, mask: 0xfbf88000, value: 0xf2a00000, format: "subw%c %rd, %rn, #%ui"},
+	{name: "DPI.subw8", handler: hDPI, mask: 0xfbfc8000, value: 0xf2a80000, format: "subw%c %rd, %rn, #%ui"},
+	{name: "DPI.subwc", handler: hDPI, mask: 0xfbfe8000, value: 0xf2ac0000, format: "subw%c %rd, %rn, #%ui"},
+	{name: "DPI.subwe", handler: hDPI, mask: 0xfbff8000, value: 0xf2ae0000, format: "subw%c %rd, %rn, #%ui"},
+	{name: "MOVW", handler: hMOVW, mask: 0xfbf08000, value: 0xf2400000, format: "movw%c %rd, %ii"},
+	{name: "MOVT", handler: hMOVT, mask: 0xfbf08000, value: 0xf2c00000, format: "movt%c %rd, %ii"},
+	{name: "SAT16.s", handler: hSAT16, mask: 0xfff0f0e0, value: 0xf3200000, format: "ssat16%c %rd, #%ui, %rn"},
+	{name: "SAT.s", handler: hSAT, mask: 0xffd08020, value: 0xf3000000, format: "ssat%c %rd, #%ui, %rn%y"},
+	{name: "SAT16.u", handler: hSAT16, mask: 0xfff0f0e0, value: 0xf3a00000, format: "usat16%c %rd, #%ui, %rn"},
+	{name: "SAT.u", handler: hSAT, mask: 0xffd08020, value: 0xf3800000, format: "usat%c %rd, #%ui, %rn%y"},
+	{name: "BFX.s", handler: hBFX, mask: 0xfff08020, value: 0xf3400000, format: "sbfx%c %rd, %rn, #%ub, #%uw"},
+	{name: "BFI.bfc", handler: hBFI, mask: 0xffff8020, value: 0xf36f0000, format: "bfc%c %rd, #%ub, #%uw"},
+	{name: "BFI", handler: hBFI, mask: 0xfff08020, value: 0xf3600000, format: "bfi%c %rd, %rn, #%ub, #%uw"},
+	{name: "BFX.u", handler: hBFX, mask: 0xfff08020, value: 0xf3c00000, format: "ubfx%c %rd, %rn, #%ub, #%uw"},
+	{name: "DPR.tst", handler: hDPR, mask: 0xfff08f00, value: 0xea100f00, format: "tst%c.w %rn, %rm%y"},
+	{name: "DPR.and", handler: hDPR, mask: 0xffe08000, value: 0xea000000, format: "and%s%c.w %rd, %rn, %rm%y"},
+	{name: "DPR.bic", handler: hDPR, mask: 0xffe08000, value: 0xea200000, format: "bic%s%c.w %rd, %rn, %rm%y"},
+	{name: "DPR.mov", handler: hDPR, mask: 0xffef8000, value: 0xea4f0000, format: "mov%s%c.w %rd, %rm%y"},
+	{name: "DPR.orr", handler: hDPR, mask: 0xffe08000, value: 0xea400000, format: "orr%s%c.w %rd, %rn, %rm%y"},
+	{name: "DPR.mvn", handler: hDPR, mask: 0xffef8000, value: 0xea6f0000, format: "mvn%s%c.w %rd, %rm%y"},
+	{name: "DPR.orn", handler: hDPR, mask: 0xffe08000, value: 0xea600000, format: "orn%s%c %rd, %rn, %rm%y"},
+	{name: "DPR.teq", handler: hDPR, mask: 0xfff08f00, value: 0xea900f00, format: "teq%c %rn, %rm%y"},
+	{name: "DPR.eor", handler: hDPR, mask: 0xffe08000, value: 0xea800000, format: "eor%s%c.w %rd, %rn, %rm%y"},
+	{name: "PKH.bt0", handler: hPKH, mask: 0xfff0f0f0, value: 0xeac00000, format: "pkhbt%c %rd, %rn, %rm"},
+	{name: "PKH.bt", handler: hPKH, mask: 0xfff08030, value: 0xeac00000, format: "pkhbt%c %rd, %rn, %rm, lsl #%uj"},
+	{name: "PKH.tb", handler: hPKH, mask: 0xfff08030, value: 0xeac00020, format: "pkhtb%c %rd, %rn, %rm, asr #%uj"},
+	{name: "DPR.cmn", handler: hDPR, mask: 0xfff08f00, value: 0xeb100f00, format: "cmn%c.w %rn, %rm%y"},
+	{name: "DPR.add", handler: hDPR, mask: 0xffe08000, value: 0xeb000000, format: "add%s%c.w %rd, %rn, %rm%y"},
+	{name: "DPR.adc", handler: hDPR, mask: 0xffe08000, value: 0xeb400000, format: "adc%s%c.w %rd, %rn, %rm%y"},
+	{name: "DPR.sbc", handler: hDPR, mask: 0xffe08000, value: 0xeb600000, format: "sbc%s%c.w %rd, %rn, %rm%y"},
+	{name: "DPR.cmp", handler: hDPR, mask: 0xfff08f00, value: 0xebb00f00, format: "cmp%c.w %rn, %rm%y"},
+	{name: "DPR.sub", handler: hDPR, mask: 0xffe08000, value: 0xeba00000, format: "sub%s%c.w %rd, %rn, %rm%y"},
+	{name: "DPR.rsb", handler: hDPR, mask: 0xffe08000, value: 0xebc00000, format: "rsb%s%c %rd, %rn, %rm%y"},
+	{name: "DPX.lsl", handler: hDPX, mask: 0xffe0f0f0, value: 0xfa00f000, format: "lsl%s%c.w %rd, %rm, %rs"},
+	{name: "DPX.lsr", handler: hDPX, mask: 0xffe0f0f0, value: 0xfa20f000, format: "lsr%s%c.w %rd, %rm, %rs"},
+	{name: "DPX.asr", handler: hDPX, mask: 0xffe0f0f0, value: 0xfa40f000, format: "asr%s%c.w %rd, %rm, %rs"},
+	{name: "DPX.ror", handler: hDPX, mask: 0xffe0f0f0, value: 0xfa60f000, format: "ror%s%c.w %rd, %rm, %rs"},
+	{name: "EXT.sxth0", handler: hEXT, mask: 0xfffff0f0, value: 0xfa0ff080, format: "sxth%c.w %rd, %rm"},
+	{name: "EXT.sxth", handler: hEXT, mask: 0xfffff0c0, value: 0xfa0ff080, format: "sxth%c.w %rd, %rm, ror #%uq"},
+	{name: "EXT.uxth0", handler: hEXT, mask: 0xfffff0f0, value: 0xfa1ff080, format: "uxth%c.w %rd, %rm"},
+	{name: "EXT.uxth", handler: hEXT, mask: 0xfffff0c0, value: 0xfa1ff080, format: "uxth%c.w %rd, %rm, ror #%uq"},
+	{name: "EXT.sxtb160", handler: hEXT, mask: 0xfffff0f0, value: 0xfa2ff080, format: "sxtb16%c %rd, %rm"},
+	{name: "EXT.sxtb16", handler: hEXT, mask: 0xfffff0c0, value: 0xfa2ff080, format: "sxtb16%c %rd, %rm, ror #%uq"},
+	{name: "EXT.uxtb160", handler: hEXT, mask: 0xfffff0f0, value: 0xfa3ff080, format: "uxtb16%c %rd, %rm"},
+	{name: "EXT.uxtb16", handler: hEXT, mask: 0xfffff0c0, value: 0xfa3ff080, format: "uxtb16%c %rd, %rm, ror #%uq"},
+	{name: "EXT.sxtb0", handler: hEXT, mask: 0xfffff0f0, value: 0xfa4ff080, format: "sxtb%c.w %rd, %rm"},
+	{name: "EXT.sxtb", handler: hEXT, mask: 0xfffff0c0, value: 0xfa4ff080, format: "sxtb%c.w %rd, %rm, ror #%uq"},
+	{name: "EXT.uxtb0", handler: hEXT, mask: 0xfffff0f0, value: 0xfa5ff080, format: "uxtb%c.w %rd, %rm"},
+	{name: "EXT.uxtb", handler: hEXT, mask: 0xfffff0c0, value: 0xfa5ff080, format: "uxtb%c.w %rd, %rm, ror #%uq"},
+	{name: "EXT.sxtah0", handler: hEXT, mask: 0xfff0f0f0, value: 0xfa00f080, format: "sxtah%c %rd, %rn, %rm"},
+	{name: "EXT.sxtah", handler: hEXT, mask: 0xfff0f0c0, value: 0xfa00f080, format: "sxtah%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.uxtah0", handler: hEXT, mask: 0xfff0f0f0, value: 0xfa10f080, format: "uxtah%c %rd, %rn, %rm"},
+	{name: "EXT.uxtah", handler: hEXT, mask: 0xfff0f0c0, value: 0xfa10f080, format: "uxtah%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.sxtab160", handler: hEXT, mask: 0xfff0f0f0, value: 0xfa20f080, format: "sxtab16%c %rd, %rn, %rm"},
+	{name: "EXT.sxtab16", handler: hEXT, mask: 0xfff0f0c0, value: 0xfa20f080, format: "sxtab16%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.uxtab160", handler: hEXT, mask: 0xfff0f0f0, value: 0xfa30f080, format: "uxtab16%c %rd, %rn, %rm"},
+	{name: "EXT.uxtab16", handler: hEXT, mask: 0xfff0f0c0, value: 0xfa30f080, format: "uxtab16%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.sxtab0", handler: hEXT, mask: 0xfff0f0f0, value: 0xfa40f080, format: "sxtab%c %rd, %rn, %rm"},
+	{name: "EXT.sxtab", handler: hEXT, mask: 0xfff0f0c0, value: 0xfa40f080, format: "sxtab%c %rd, %rn, %rm, ror #%uq"},
+	{name: "EXT.uxtab0", handler: hEXT, mask: 0xfff0f0f0, value: 0xfa50f080, format: "uxtab%c %rd, %rn, %rm"},
+	{name: "EXT.uxtab", handler: hEXT, mask: 0xfff0f0c0, value: 0xfa50f080, format: "uxtab%c %rd, %rn, %rm, ror #%uq"},
+	{name: "PAR.sadd16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa90f000, format: "sadd16%c %rd, %rn, %rm"},
+	{name: "PAR.sasx", handler: hPAR, mask: 0xfff0f0f0, value: 0xfaa0f000, format: "sasx%c %rd, %rn, %rm"},
+	{name: "PAR.ssax", handler: hPAR, mask: 0xfff0f0f0, value: 0xfae0f000, format: "ssax%c %rd, %rn, %rm"},
+	{name: "PAR.ssub16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfad0f000, format: "ssub16%c %rd, %rn, %rm"},
+	{name: "PAR.sadd8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa80f000, format: "sadd8%c %rd, %rn, %rm"},
+	{name: "PAR.ssub8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfac0f000, format: "ssub8%c %rd, %rn, %rm"},
+	{name: "PAR.qadd16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa90f010, format: "qadd16%c %rd, %rn, %rm"},
+	{name: "PAR.qasx", handler: hPAR, mask: 0xfff0f0f0, value: 0xfaa0f010, format: "qasx%c %rd, %rn, %rm"},
+	{name: "PAR.qsax", handler: hPAR, mask: 0xfff0f0f0, value: 0xfae0f010, format: "qsax%c %rd, %rn, %rm"},
+	{name: "PAR.qsub16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfad0f010, format: "qsub16%c %rd, %rn, %rm"},
+	{name: "PAR.qadd8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa80f010, format: "qadd8%c %rd, %rn, %rm"},
+	{name: "PAR.qsub8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfac0f010, format: "qsub8%c %rd, %rn, %rm"},
+	{name: "PAR.shadd16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa90f020, format: "shadd16%c %rd, %rn, %rm"},
+	{name: "PAR.shasx", handler: hPAR, mask: 0xfff0f0f0, value: 0xfaa0f020, format: "shasx%c %rd, %rn, %rm"},
+	{name: "PAR.shsax", handler: hPAR, mask: 0xfff0f0f0, value: 0xfae0f020, format: "shsax%c %rd, %rn, %rm"},
+	{name: "PAR.shsub16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfad0f020, format: "shsub16%c %rd, %rn, %rm"},
+	{name: "PAR.shadd8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa80f020, format: "shadd8%c %rd, %rn, %rm"},
+	{name: "PAR.shsub8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfac0f020, format: "shsub8%c %rd, %rn, %rm"},
+	{name: "PAR.uadd16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa90f040, format: "uadd16%c %rd, %rn, %rm"},
+	{name: "PAR.uasx", handler: hPAR, mask: 0xfff0f0f0, value: 0xfaa0f040, format: "uasx%c %rd, %rn, %rm"},
+	{name: "PAR.usax", handler: hPAR, mask: 0xfff0f0f0, value: 0xfae0f040, format: "usax%c %rd, %rn, %rm"},
+	{name: "PAR.usub16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfad0f040, format: "usub16%c %rd, %rn, %rm"},
+	{name: "PAR.uadd8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa80f040, format: "uadd8%c %rd, %rn, %rm"},
+	{name: "PAR.usub8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfac0f040, format: "usub8%c %rd, %rn, %rm"},
+	{name: "PAR.uqadd16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa90f050, format: "uqadd16%c %rd, %rn, %rm"},
+	{name: "PAR.uqasx", handler: hPAR, mask: 0xfff0f0f0, value: 0xfaa0f050, format: "uqasx%c %rd, %rn, %rm"},
+	{name: "PAR.uqsax", handler: hPAR, mask: 0xfff0f0f0, value: 0xfae0f050, format: "uqsax%c %rd, %rn, %rm"},
+	{name: "PAR.uqsub16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfad0f050, format: "uqsub16%c %rd, %rn, %rm"},
+	{name: "PAR.uqadd8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa80f050, format: "uqadd8%c %rd, %rn, %rm"},
+	{name: "PAR.uqsub8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfac0f050, format: "uqsub8%c %rd, %rn, %rm"},
+	{name: "PAR.uhadd16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa90f060, format: "uhadd16%c %rd, %rn, %rm"},
+	{name: "PAR.uhasx", handler: hPAR, mask: 0xfff0f0f0, value: 0xfaa0f060, format: "uhasx%c %rd, %rn, %rm"},
+	{name: "PAR.uhsax", handler: hPAR, mask: 0xfff0f0f0, value: 0xfae0f060, format: "uhsax%c %rd, %rn, %rm"},
+	{name: "PAR.uhsub16", handler: hPAR, mask: 0xfff0f0f0, value: 0xfad0f060, format: "uhsub16%c %rd, %rn, %rm"},
+	{name: "PAR.uhadd8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfa80f060, format: "uhadd8%c %rd, %rn, %rm"},
+	{name: "PAR.uhsub8", handler: hPAR, mask: 0xfff0f0f0, value: 0xfac0f060, format: "uhsub8%c %rd, %rn, %rm"},
+	{name: "QADDSUB.qadd", handler: hQADDSUB, mask: 0xfff0f0f0, value: 0xfa80f080, format: "qadd%c %rd, %rm, %rn"},
+	{name: "QADDSUB.qdadd", handler: hQADDSUB, mask: 0xfff0f0f0, value: 0xfa80f090, format: "qdadd%c %rd, %rm, %rn"},
+	{name: "QADDSUB.qsub", handler: hQADDSUB, mask: 0xfff0f0f0, value: 0xfa80f0a0, format: "qsub%c %rd, %rm, %rn"},
+	{name: "QADDSUB.qdsub", handler: hQADDSUB, mask: 0xfff0f0f0, value: 0xfa80f0b0, format: "qdsub%c %rd, %rm, %rn"},
+	{name: "REV", handler: hREV, mask: 0xfff0f0f0, value: 0xfa90f080, format: "rev%c.w %rd, %rm"},
+	{name: "REV16", handler: hREV16, mask: 0xfff0f0f0, value: 0xfa90f090, format: "rev16%c.w %rd, %rm"},
+	{name: "RBIT", handler: hRBIT, mask: 0xfff0f0f0, value: 0xfa90f0a0, format: "rbit%c %rd, %rm"},
+	{name: "REVSH", handler: hREVSH, mask: 0xfff0f0f0, value: 0xfa90f0b0, format: "revsh%c.w %rd, %rm"},
+	{name: "SEL", handler: hSEL, mask: 0xfff0f0f0, value: 0xfaa0f080, format: "sel%c %rd, %rn, %rm"},
+	{name: "CLZ", handler: hCLZ, mask: 0xfff0f0f0, value: 0xfab0f080, format: "clz%c %rd, %rm"},
+	{name: "MUL", handler: hMUL, mask: 0xfff0f0f0, value: 0xfb00f000, format: "mul%c.w %rd, %rn, %rm"},
+	{name: "MLA", handler: hMLA, mask: 0xfff000f0, value: 0xfb000000, format: "mla%c %rd, %rn, %rm, %ra"},
+	{name: "MLS", handler: hMLS, mask: 0xfff000f0, value: 0xfb000010, format: "mls%c %rd, %rn, %rm, %ra"},
+	{name: "SMULXY.bb", handler: hSMULXY, mask: 0xfff0f0f0, value: 0xfb10f000, format: "smulbb%c %rd, %rn, %rm"},
+	{name: "SMLAXY.bb", handler: hSMLAXY, mask: 0xfff000f0, value: 0xfb100000, format: "smlabb%c %rd, %rn, %rm, %ra"},
+	{name: "SMULXY.tb", handler: hSMULXY, mask: 0xfff0f0f0, value: 0xfb10f020, format: "smultb%c %rd, %rn, %rm"},
+	{name: "SMLAXY.tb", handler: hSMLAXY, mask: 0xfff000f0, value: 0xfb100020, format: "smlatb%c %rd, %rn, %rm, %ra"},
+	{name: "SMULXY.bt", handler: hSMULXY, mask: 0xfff0f0f0, value: 0xfb10f010, format: "smulbt%c %rd, %rn, %rm"},
+	{name: "SMLAXY.bt", handler: hSMLAXY, mask: 0xfff000f0, value: 0xfb100010, format: "smlabt%c %rd, %rn, %rm, %ra"},
+	{name: "SMULXY.tt", handler: hSMULXY, mask: 0xfff0f0f0, value: 0xfb10f030, format: "smultt%c %rd, %rn, %rm"},
+	{name: "SMLAXY.tt", handler: hSMLAXY, mask: 0xfff000f0, value: 0xfb100030, format: "smlatt%c %rd, %rn, %rm, %ra"},
+	{name: "DUAL.smuad", handler: hDUAL, mask: 0xfff0f0f0, value: 0xfb20f000, format: "smuad%c %rd, %rn, %rm"},
+	{name: "DUAL.smuadx", handler: hDUAL, mask: 0xfff0f0f0, value: 0xfb20f010, format: "smuadx%c %rd, %rn, %rm"},
+	{name: "DUAL.smlad", handler: hDUAL, mask: 0xfff000f0, value: 0xfb200000, format: "smlad%c %rd, %rn, %rm, %ra"},
+	{name: "DUAL.smladx", handler: hDUAL, mask: 0xfff000f0, value: 0xfb200010, format: "smladx%c %rd, %rn, %rm, %ra"},
+	{name: "SMULWY.b", handler: hSMULWY, mask: 0xfff0f0f0, value: 0xfb30f000, format: "smulwb%c %rd, %rn, %rm"},
+	{name: "SMLAWY.b", handler: hSMLAWY, mask: 0xfff000f0, value: 0xfb300000, format: "smlawb%c %rd, %rn, %rm, %ra"},
+	{name: "SMULWY.t", handler: hSMULWY, mask: 0xfff0f0f0, value: 0xfb30f010, format: "smulwt%c %rd, %rn, %rm"},
+	{name: "SMLAWY.t", handler: hSMLAWY, mask: 0xfff000f0, value: 0xfb300010, format: "smlawt%c %rd, %rn, %rm, %ra"},
+	{name: "DUAL.smusd", handler: hDUAL, mask: 0xfff0f0f0, value: 0xfb40f000, format: "smusd%c %rd, %rn, %rm"},
+	{name: "DUAL.smusdx", handler: hDUAL, mask: 0xfff0f0f0, value: 0xfb40f010, format: "smusdx%c %rd, %rn, %rm"},
+	{name: "DUAL.smlsd", handler: hDUAL, mask: 0xfff000f0, value: 0xfb400000, format: "smlsd%c %rd, %rn, %rm, %ra"},
+	{name: "DUAL.smlsdx", handler: hDUAL, mask: 0xfff000f0, value: 0xfb400010, format: "smlsdx%c %rd, %rn, %rm, %ra"},
+	{name: "SMML.smmul", handler: hSMML, mask: 0xfff0f0f0, value: 0xfb50f000, format: "smmul%c %rd, %rn, %rm"},
+	{name: "SMML.smmulr", handler: hSMML, mask: 0xfff0f0f0, value: 0xfb50f010, format: "smmulr%c %rd, %rn, %rm"},
+	{name: "SMML.smmla", handler: hSMML, mask: 0xfff000f0, value: 0xfb500000, format: "smmla%c %rd, %rn, %rm, %ra"},
+	{name: "SMML.smmlar", handler: hSMML, mask: 0xfff000f0, value: 0xfb500010, format: "smmlar%c %rd, %rn, %rm, %ra"},
+	{name: "SMML.smmls", handler: hSMML, mask: 0xfff000f0, value: 0xfb600000, format: "smmls%c %rd, %rn, %rm, %ra"},
+	{name: "SMML.smmlsr", handler: hSMML, mask: 0xfff000f0, value: 0xfb600010, format: "smmlsr%c %rd, %rn, %rm, %ra"},
+	{name: "USADA8.usad8", handler: hUSADA8, mask: 0xfff0f0f0, value: 0xfb70f000, format: "usad8%c %rd, %rn, %rm"},
+	{name: "USADA8", handler: hUSADA8, mask: 0xfff000f0, value: 0xfb700000, format: "usada8%c %rd, %rn, %rm, %ra"},
+	{name: "MULL.smull", handler: hMULL, mask: 0xfff000f0, value: 0xfb800000, format: "smull%c %rl, %rh, %rn, %rm"},
+	{name: "SDIV", handler: hSDIV, mask: 0xfff0f0f0, value: 0xfb90f0f0, format: "sdiv%c %rd, %rn, %rm"},
+	{name: "MULL.umull", handler: hMULL, mask: 0xfff000f0, value: 0xfba00000, format: "umull%c %rl, %rh, %rn, %rm"},
+	{name: "UDIV", handler: hUDIV, mask: 0xfff0f0f0, value: 0xfbb0f0f0, format: "udiv%c %rd, %rn, %rm"},
+	{name: "MULL.smlal", handler: hMULL, mask: 0xfff000f0, value: 0xfbc00000, format: "smlal%c %rl, %rh, %rn, %rm"},
+	{name: "SMLALXY.bb", handler: hSMLALXY, mask: 0xfff000f0, value: 0xfbc00080, format: "smlalbb%c %rl, %rh, %rn, %rm"},
+	{name: "SMLALXY.tb", handler: hSMLALXY, mask: 0xfff000f0, value: 0xfbc000a0, format: "smlaltb%c %rl, %rh, %rn, %rm"},
+	{name: "SMLALXY.bt", handler: hSMLALXY, mask: 0xfff000f0, value: 0xfbc00090, format: "smlalbt%c %rl, %rh, %rn, %rm"},
+	{name: "SMLALXY.tt", handler: hSMLALXY, mask: 0xfff000f0, value: 0xfbc000b0, format: "smlaltt%c %rl, %rh, %rn, %rm"},
+	{name: "DUALL.smlald", handler: hDUALL, mask: 0xfff000f0, value: 0xfbc000c0, format: "smlald%c %rl, %rh, %rn, %rm"},
+	{name: "DUALL.smlaldx", handler: hDUALL, mask: 0xfff000f0, value: 0xfbc000d0, format: "smlaldx%c %rl, %rh, %rn, %rm"},
+	{name: "DUALL.smlsld", handler: hDUALL, mask: 0xfff000f0, value: 0xfbd000c0, format: "smlsld%c %rl, %rh, %rn, %rm"},
+	{name: "DUALL.smlsldx", handler: hDUALL, mask: 0xfff000f0, value: 0xfbd000d0, format: "smlsldx%c %rl, %rh, %rn, %rm"},
+	{name: "MULL.umlal", handler: hMULL, mask: 0xfff000f0, value: 0xfbe00000, format: "umlal%c %rl, %rh, %rn, %rm"},
+	{name: "UMAAL", handler: hUMAAL, mask: 0xfff000f0, value: 0xfbe00060, format: "umaal%c %rl, %rh, %rn, %rm"},
+	{name: "STRBT", handler: hSTRBT, mask: 0xfff00f00, value: 0xf8000e00, format: "strbt%c %rt, %a"},
+	{name: "STRB.idx", handler: hSTRB, mask: 0xfff00800, value: 0xf8000800, format: "strb%c.w %rt, %a"},
+	{name: "STRBreg", handler: hSTRBreg, mask: 0xfff00fc0, value: 0xf8000000, format: "strb%c.w %rt, %a"},
+	{name: "STRB", handler: hSTRB, mask: 0xfff00000, value: 0xf8800000, format: "strb%c.w %rt, %a"},
+	{name: "STRHT", handler: hSTRHT, mask: 0xfff00f00, value: 0xf8200e00, format: "strht%c %rt, %a"},
+	{name: "STRH.idx", handler: hSTRH, mask: 0xfff00800, value: 0xf8200800, format: "strh%c.w %rt, %a"},
+	{name: "STRHreg", handler: hSTRHreg, mask: 0xfff00fc0, value: 0xf8200000, format: "strh%c.w %rt, %a"},
+	{name: "STRH", handler: hSTRH, mask: 0xfff00000, value: 0xf8a00000, format: "strh%c.w %rt, %a"},
+	{name: "STRT", handler: hSTRT, mask: 0xfff00f00, value: 0xf8400e00, format: "strt%c %rt, %a"},
+	{name: "STR.idx", handler: hSTR, mask: 0xfff00800, value: 0xf8400800, format: "str%c.w %rt, %a"},
+	{name: "STRreg", handler: hSTRreg, mask: 0xfff00fc0, value: 0xf8400000, format: "str%c.w %rt, %a"},
+	{name: "STR", handler: hSTR, mask: 0xfff00000, value: 0xf8c00000, format: "str%c.w %rt, %a"},
+	{name: "LDR.lit", handler: hLDR, mask: 0xff7f0000, value: 0xf85f0000, format: "ldr%c.w %rt, %a"},
+	{name: "LDR", handler: hLDR, mask: 0xfff00000, value: 0xf8d00000, format: "ldr%c.w %rt, %a"},
+	{name: "LDRT", handler: hLDRT, mask: 0xfff00f00, value: 0xf8500e00, format: "ldrt%c %rt, %a"},
+	{name: "LDR.idx", handler: hLDR, mask: 0xfff00800, value: 0xf8500800, format: "ldr%c.w %rt, %a"},
+	{name: "LDRreg", handler: hLDRreg, mask: 0xfff00fc0, value: 0xf8500000, format: "ldr%c.w %rt, %a"},
+	{name: "PLD.lit", handler: hPLD, mask: 0xff7ff000, value: 0xf81ff000, format: "pld %a"},
+	{name: "PLD.lit2", handler: hPLD, mask: 0xff7ff000, value: 0xf83ff000, format: "pld %a"},
+	{name: "LDRB.lit", handler: hLDRB, mask: 0xff7f0000, value: 0xf81f0000, format: "ldrb%c.w %rt, %a"},
+	{name: "PLD", handler: hPLD, mask: 0xfff0f000, value: 0xf890f000, format: "pld %a"},
+	{name: "LDRB", handler: hLDRB, mask: 0xfff00000, value: 0xf8900000, format: "ldrb%c.w %rt, %a"},
+	{name: "PLD.neg", handler: hPLD, mask: 0xfff0ff00, value: 0xf810fc00, format: "pld %a"},
+	{name: "PLD.reg", handler: hPLD, mask: 0xfff0ffc0, value: 0xf810f000, format: "pld %a"},
+	{name: "LDRBT", handler: hLDRBT, mask: 0xfff00f00, value: 0xf8100e00, format: "ldrbt%c %rt, %a"},
+	{name: "LDRB.idx", handler: hLDRB, mask: 0xfff00800, value: 0xf8100800, format: "ldrb%c.w %rt, %a"},
+	{name: "LDRBreg", handler: hLDRBreg, mask: 0xfff00fc0, value: 0xf8100000, format: "ldrb%c.w %rt, %a"},
+	{name: "LDRH.lit", handler: hLDRH, mask: 0xff7f0000, value: 0xf83f0000, format: "ldrh%c.w %rt, %a"},
+	{name: "PLDW", handler: hPLDW, mask: 0xfff0f000, value: 0xf8b0f000, format: "pldw %a"},
+	{name: "LDRH", handler: hLDRH, mask: 0xfff00000, value: 0xf8b00000, format: "ldrh%c.w %rt, %a"},
+	{name: "PLDW.neg", handler: hPLDW, mask: 0xfff0ff00, value: 0xf830fc00, format: "pldw %a"},
+	{name: "PLDW.reg", handler: hPLDW, mask: 0xfff0ffc0, value: 0xf830f000, format: "pldw %a"},
+	{name: "LDRHT", handler: hLDRHT, mask: 0xfff00f00, value: 0xf8300e00, format: "ldrht%c %rt, %a"},
+	{name: "LDRH.idx", handler: hLDRH, mask: 0xfff00800, value: 0xf8300800, format: "ldrh%c.w %rt, %a"},
+	{name: "LDRHreg", handler: hLDRHreg, mask: 0xfff00fc0, value: 0xf8300000, format: "ldrh%c.w %rt, %a"},
+	{name: "PLI.lit", handler: hPLI, mask: 0xff7ff000, value: 0xf91ff000, format: "pli %a"},
+	{name: "LDRSB.lit", handler: hLDRSB, mask: 0xff7f0000, value: 0xf91f0000, format: "ldrsb%c.w %rt, %a"},
+	{name: "PLI", handler: hPLI, mask: 0xfff0f000, value: 0xf990f000, format: "pli %a"},
+	{name: "LDRSB", handler: hLDRSB, mask: 0xfff00000, value: 0xf9900000, format: "ldrsb%c.w %rt, %a"},
+	{name: "PLI.neg", handler: hPLI, mask: 0xfff0ff00, value: 0xf910fc00, format: "pli %a"},
+	{name: "PLI.reg", handler: hPLI, mask: 0xfff0ffc0, value: 0xf910f000, format: "pli %a"},
+	{name: "LDRSBT", handler: hLDRSBT, mask: 0xfff00f00, value: 0xf9100e00, format: "ldrsbt%c %rt, %a"},
+	{name: "LDRSB.idx", handler: hLDRSB, mask: 0xfff00800, value: 0xf9100800, format: "ldrsb%c.w %rt, %a"},
+	{name: "LDRSBreg", handler: hLDRSBreg, mask: 0xfff00fc0, value: 0xf9100000, format: "ldrsb%c.w %rt, %a"},
+	{name: "MemHint.lit", handler: hMemHint, mask: 0xff7ff000, value: 0xf93ff000, format: "nop"},
+	{name: "LDRSH.lit", handler: hLDRSH, mask: 0xff7f0000, value: 0xf93f0000, format: "ldrsh%c.w %rt, %a"},
+	{name: "MemHint.a", handler: hMemHint, mask: 0xfff0f000, value: 0xf9b0f000, format: "nop"},
+	{name: "LDRSH", handler: hLDRSH, mask: 0xfff00000, value: 0xf9b00000, format: "ldrsh%c.w %rt, %a"},
+	{name: "MemHint.b", handler: hMemHint, mask: 0xfff0ff00, value: 0xf930fc00, format: "nop"},
+	{name: "MemHint.c", handler: hMemHint, mask: 0xfff0ffc0, value: 0xf930f000, format: "nop"},
+	{name: "LDRSHT", handler: hLDRSHT, mask: 0xfff00f00, value: 0xf9300e00, format: "ldrsht%c %rt, %a"},
+	{name: "LDRSH.idx", handler: hLDRSH, mask: 0xfff00800, value: 0xf9300800, format: "ldrsh%c.w %rt, %a"},
+	{name: "LDRSHreg", handler: hLDRSHreg, mask: 0xfff00fc0, value: 0xf9300000, format: "ldrsh%c.w %rt, %a"},
+	{name: "STRD.post", handler: hSTRD, mask: 0xff700000, value: 0xe8600000, format: "strd%c %rt, %ru, %a"},
+	{name: "LDRD.post", handler: hLDRD, mask: 0xff700000, value: 0xe8700000, format: "ldrd%c %rt, %ru, %a"},
+	{name: "STRD", handler: hSTRD, mask: 0xff500000, value: 0xe9400000, format: "strd%c %rt, %ru, %a"},
+	{name: "LDRD", handler: hLDRD, mask: 0xff500000, value: 0xe9500000, format: "ldrd%c %rt, %ru, %a"},
+	{name: "STREX", handler: hSTREX, mask: 0xfff00000, value: 0xe8400000, format: "strex%c %rd, %rt, %a"},
+	{name: "LDREX", handler: hLDREX, mask: 0xfff00f00, value: 0xe8500f00, format: "ldrex%c %rt, %a"},
+	{name: "STREXB", handler: hSTREXB, mask: 0xfff00ff0, value: 0xe8c00f40, format: "strexb%c %rd, %rt, [%rn]"},
+	{name: "STREXH", handler: hSTREXH, mask: 0xfff00ff0, value: 0xe8c00f50, format: "strexh%c %rd, %rt, [%rn]"},
+	{name: "STREXD", handler: hSTREXD, mask: 0xfff000f0, value: 0xe8c00070, format: "strexd%c %rd, %rt, %ru, [%rn]"},
+	{name: "TBB", handler: hTBB, mask: 0xfff0fff0, value: 0xe8d0f000, format: "tbb%c [%rn, %rm]"},
+	{name: "TBH", handler: hTBH, mask: 0xfff0fff0, value: 0xe8d0f010, format: "tbh%c [%rn, %rm, lsl #1]"},
+	{name: "LDREXB", handler: hLDREXB, mask: 0xfff00fff, value: 0xe8d00f4f, format: "ldrexb%c %rt, [%rn]"},
+	{name: "LDREXH", handler: hLDREXH, mask: 0xfff00fff, value: 0xe8d00f5f, format: "ldrexh%c %rt, [%rn]"},
+	{name: "LDREXD", handler: hLDREXD, mask: 0xfff000ff, value: 0xe8d0007f, format: "ldrexd%c %rt, %ru, [%rn]"},
+	{name: "STM.ia", handler: hSTM, mask: 0xffd00000, value: 0xe8800000, format: "stmia%c.w %rn%!, %l"},
+	{name: "STM.db", handler: hSTM, mask: 0xffd00000, value: 0xe9000000, format: "stmdb%c %rn%!, %l"},
+	{name: "LDM.ia", handler: hLDM, mask: 0xffd00000, value: 0xe8900000, format: "ldmia%c.w %rn%!, %l"},
+	{name: "LDM.db", handler: hLDM, mask: 0xffd00000, value: 0xe9100000, format: "ldmdb%c %rn%!, %l"},
+	{name: "MSR", handler: hMSR, mask: 0xffe0f0ff, value: 0xf3808000, format: "msr%c %P, %rn"},
+	{name: "MSRB", handler: hMSRB, mask: 0xffe0f0ef, value: 0xf3808020, format: "msr%c %B, %rn"},
+	{name: "MRS", handler: hMRS, mask: 0xffeff0ff, value: 0xf3ef8000, format: "mrs%c %rd, %P"},
+	{name: "MRSB", handler: hMRSB, mask: 0xffe0f0ef, value: 0xf3e08020, format: "mrs%c %rd, %B"},
+	{name: "NOP", handler: hNOP, mask: 0xffffffff, value: 0xf3af8000, format: "nop%c.w"},
+	{name: "YIELD", handler: hYIELD, mask: 0xffffffff, value: 0xf3af8001, format: "yield%c.w"},
+	{name: "WFE", handler: hWFE, mask: 0xffffffff, value: 0xf3af8002, format: "wfe%c.w"},
+	{name: "WFI", handler: hWFI, mask: 0xffffffff, value: 0xf3af8003, format: "wfi%c.w"},
+	{name: "SEV", handler: hSEV, mask: 0xffffffff, value: 0xf3af8004, format: "sev%c.w"},
+	{name: "DBG", handler: hDBG, mask: 0xfffffff0, value: 0xf3af80f0, format: "dbg%c %ii"},
+	{name: "NOP.hint", handler: hNOP, mask: 0xffffff00, value: 0xf3af8000, format: "nop%c.w {%ui}"},
+	{name: "CPS", handler: hCPS, mask: 0xfffff800, value: 0xf3af8000, format: "cps%C"},
+	{name: "DSB", handler: hDSB, mask: 0xfffffff0, value: 0xf3bf8f40, format: "dsb%c %O"},
+	{name: "DMB", handler: hDMB, mask: 0xfffffff0, value: 0xf3bf8f50, format: "dmb%c %O"},
+	{name: "ISB", handler: hISB, mask: 0xfffffff0, value: 0xf3bf8f60, format: "isb%c %O"},
+	{name: "BX.j", handler: hBX, mask: 0xfff0ffff, value: 0xf3c08f00, format: "bxj%c %rm"},
+	{name: "SUBSPC", handler: hSUBSPC, mask: 0xffffff00, value: 0xf3de8f00, format: "subs%c pc, lr, %ii"},
+	{name: "HVC", handler: hHVC, mask: 0xfff0f000, value: 0xf7e08000, format: "hvc %ii"},
+	{name: "SMC", handler: hSMC, mask: 0xfff0ffff, value: 0xf7f08000, format: "smc%c %ii"},
+	{name: "UDF", handler: hUDF, mask: 0xfff0f000, value: 0xf7f0a000, format: "udf.w %ii"},
+	{name: "BCOND", handler: hBCOND, mask: 0xf800d000, value: 0xf0008000, format: "b%c.w %T"},
+	{name: "B", handler: hB, mask: 0xf800d000, value: 0xf0009000, format: "b%c.w %T"},
+	{name: "BL", handler: hBL, mask: 0xf800d000, value: 0xf000d000, format: "bl%c %T"},
+	{name: "BLXI", handler: hBLXI, mask: 0xf800d000, value: 0xf000c000, format: "blx%c %T"},
+	{name: "ADR", handler: hADR, mask: 0xfbff8000, value: 0xf20f0000, format: "addw%c %rd, pc, %ii"},
+	{name: "ADR.sub", handler: hADR, mask: 0xfbff8000, value: 0xf2af0000, format: "subw%c %rd, pc, %ii"},
+	{name: "RFE", handler: hRFE, mask: 0xffd0ffff, value: 0xe810c000, format: "rfedb%c %rn%!"},
+	{name: "RFE.ia", handler: hRFE, mask: 0xffd0ffff, value: 0xe990c000, format: "rfeia%c %rn%!"},
+	{name: "SRS", handler: hSRS, mask: 0xffdfffe0, value: 0xe80dc000, format: "srsdb%c sp%!, #%uv"},
+	{name: "SRS.ia", handler: hSRS, mask: 0xffdfffe0, value: 0xe98dc000, format: "srsia%c sp%!, #%uv"},
+	{name: "MCR.lo", handler: hMCR, mask: 0xff100810, value: 0xee000010, format: "mcr%c %ue, %uo, %rt, cr%uN, cr%uK, {%up}"},
+	{name: "MCR.mid", handler: hMCR, mask: 0xff100e10, value: 0xee000810, format: "mcr%c %ue, %uo, %rt, cr%uN, cr%uK, {%up}"},
+	{name: "MCR.hi", handler: hMCR, mask: 0xff100c10, value: 0xee000c10, format: "mcr%c %ue, %uo, %rt, cr%uN, cr%uK, {%up}"},
+	{name: "MRC.lo", handler: hMRC, mask: 0xff100810, value: 0xee100010, format: "mrc%c %ue, %uo, %q, cr%uN, cr%uK, {%up}"},
+	{name: "MRC.mid", handler: hMRC, mask: 0xff100e10, value: 0xee100810, format: "mrc%c %ue, %uo, %q, cr%uN, cr%uK, {%up}"},
+	{name: "MRC.hi", handler: hMRC, mask: 0xff100c10, value: 0xee100c10, format: "mrc%c %ue, %uo, %q, cr%uN, cr%uK, {%up}"},
+	{name: "MCRR.lo", handler: hMCRR, mask: 0xfff00800, value: 0xec400000, format: "mcrr%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MCRR.mid", handler: hMCRR, mask: 0xfff00e00, value: 0xec400800, format: "mcrr%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MCRR.hi", handler: hMCRR, mask: 0xfff00c00, value: 0xec400c00, format: "mcrr%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MRRC.lo", handler: hMRRC, mask: 0xfff00800, value: 0xec500000, format: "mrrc%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MRRC.mid", handler: hMRRC, mask: 0xfff00e00, value: 0xec500800, format: "mrrc%c %ue, %uo, %rt, %ru, cr%uK"},
+	{name: "MRRC.hi", handler: hMRRC, mask: 0xfff00c00, value: 0xec500c00, format: "mrrc%c %ue, %uo, %rt, %ru, cr%uK"},
+}
 
 const t32BucketBits = 13
 
@@ -100,11 +3343,1745 @@ func t32Bucket(insn uint32) uint32 {
 // t32Extract fills f with the fields of pattern id from insn.
 func t32Extract(id int, insn uint32, f *fields) {
 	switch id {
+	case 0: // DPI.tst
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.n = (insn >> 16 & 0xf)
+		f.o = 8
+		f.S = 1
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 1: // DPI.and
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 0
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 2: // DPI.bic
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 14
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 3: // DPI.mov
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 13
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 4: // DPI.orr
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 12
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 5: // DPI.mvn
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 15
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 6: // DPI.orn
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 16
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 7: // DPI.teq
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.n = (insn >> 16 & 0xf)
+		f.o = 9
+		f.S = 1
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 8: // DPI.eor
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 1
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 9: // DPI.cmn
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.n = (insn >> 16 & 0xf)
+		f.o = 11
+		f.S = 1
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 10: // DPI.add
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 4
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 11: // DPI.adc
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 5
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 12: // DPI.sbc
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 6
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 13: // DPI.cmp
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.n = (insn >> 16 & 0xf)
+		f.o = 10
+		f.S = 1
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 14: // DPI.sub
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 2
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 15: // DPI.rsb
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.o = 3
+		f.i = expandImmT32(insn)
+		f.k = immCarryT32(insn)
+	case 16: // DPI.addw0
+		f.d = (insn >> 8 & 0xf)
+		f.o = 4
+		f.n = bitsRn(insn)
+		f.i = t32Imm12(insn)
+		f.k = 2
+	case 17: // DPI.addw8
+		f.d = (insn >> 8 & 0xf)
+		f.o = 4
+		f.n = bitsRn(insn)
+		f.i = t32Imm12(insn)
+		f.k = 2
+	case 18: // DPI.addwc
+		f.d = (insn >> 8 & 0xf)
+		f.o = 4
+		f.n = bitsRn(insn)
+		f.i = t32Imm12(insn)
+		f.k = 2
+	case 19: // DPI.addwe
+		f.d = (insn >> 8 & 0xf)
+		f.o = 4
+		f.n = bitsRn(insn)
+		f.i = t32Imm12(insn)
+		f.k = 2
+	case 20: // DPI.subw0
+		f.d = (insn >> 8 & 0xf)
+		f.o = 2
+		f.n = bitsRn(insn)
+		f.i = t32Imm12(insn)
+		f.k = 2
+	case 21: // DPI.subw8
+		f.d = (insn >> 8 & 0xf)
+		f.o = 2
+		f.n = bitsRn(insn)
+		f.i = t32Imm12(insn)
+		f.k = 2
+	case 22: // DPI.subwc
+		f.d = (insn >> 8 & 0xf)
+		f.o = 2
+		f.n = bitsRn(insn)
+		f.i = t32Imm12(insn)
+		f.k = 2
+	case 23: // DPI.subwe
+		f.d = (insn >> 8 & 0xf)
+		f.o = 2
+		f.n = bitsRn(insn)
+		f.i = t32Imm12(insn)
+		f.k = 2
+	case 24: // MOVW
+		f.d = (insn >> 8 & 0xf)
+		f.i = t32Imm16(insn)
+	case 25: // MOVT
+		f.d = (insn >> 8 & 0xf)
+		f.i = t32Imm16(insn)
+	case 26: // SAT16.s
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0x1f)
+		f.x = 0
+		f.i = t32Sat16Imm(insn)
+	case 27: // SAT.s
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.x = 0
+		f.i = t32SsatImm(insn)
+		f.y = t32SatSh(insn)
+	case 28: // SAT16.u
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0x1f)
+		f.x = 1
+	case 29: // SAT.u
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0x1f)
+		f.x = 1
+		f.y = t32SatSh(insn)
+	case 30: // BFX.s
+		f.n = (insn >> 16 & 0xf)
+		f.b = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.x = 0
+		f.w = t32BfxWidth(insn)
+	case 31: // BFI.bfc
+		f.b = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.n = 15
+		f.w = t32BfiWidth(insn)
+	case 32: // BFI
+		f.n = (insn >> 16 & 0xf)
+		f.b = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.w = t32BfiWidth(insn)
+	case 33: // BFX.u
+		f.n = (insn >> 16 & 0xf)
+		f.b = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.x = 1
+		f.w = t32BfxWidth(insn)
+	case 34: // DPR.tst
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 8
+		f.S = 1
+	case 35: // DPR.and
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 0
+	case 36: // DPR.bic
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 14
+	case 37: // DPR.mov
+		f.S = (insn >> 20 & 0x1)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 13
+	case 38: // DPR.orr
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 12
+	case 39: // DPR.mvn
+		f.S = (insn >> 20 & 0x1)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 15
+	case 40: // DPR.orn
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 16
+	case 41: // DPR.teq
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 9
+		f.S = 1
+	case 42: // DPR.eor
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 1
+	case 43: // PKH.bt0
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 44: // PKH.bt
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 45: // PKH.tb
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.j = t32Shift32(insn)
+	case 46: // DPR.cmn
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 11
+		f.S = 1
+	case 47: // DPR.add
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 4
+	case 48: // DPR.adc
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 5
+	case 49: // DPR.sbc
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 6
+	case 50: // DPR.cmp
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 10
+		f.S = 1
+	case 51: // DPR.sub
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 2
+	case 52: // DPR.rsb
+		f.S = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn>>12&0x7)<<2 | (insn >> 6 & 0x3)
+		f.d = (insn >> 8 & 0xf)
+		f.y = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.o = 3
+	case 53: // DPX.lsl
+		f.S = (insn >> 20 & 0x1)
+		f.m = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.s = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 0
+	case 54: // DPX.lsr
+		f.S = (insn >> 20 & 0x1)
+		f.m = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.s = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 1
+	case 55: // DPX.asr
+		f.S = (insn >> 20 & 0x1)
+		f.m = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.s = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 2
+	case 56: // DPX.ror
+		f.S = (insn >> 20 & 0x1)
+		f.m = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.s = (insn >> 0 & 0xf)
+		f.o = 13
+		f.y = 3
+	case 57: // EXT.sxth0
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.n = 15
+		f.q = 0
+	case 58: // EXT.sxth
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.n = 15
+		f.q = t32Rot(insn)
+	case 59: // EXT.uxth0
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+		f.n = 15
+		f.q = 0
+	case 60: // EXT.uxth
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+		f.n = 15
+		f.q = t32Rot(insn)
+	case 61: // EXT.sxtb160
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+		f.n = 15
+		f.q = 0
+	case 62: // EXT.sxtb16
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+		f.n = 15
+		f.q = t32Rot(insn)
+	case 63: // EXT.uxtb160
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+		f.n = 15
+		f.q = 0
+	case 64: // EXT.uxtb16
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+		f.n = 15
+		f.q = t32Rot(insn)
+	case 65: // EXT.sxtb0
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.n = 15
+		f.q = 0
+	case 66: // EXT.sxtb
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.n = 15
+		f.q = t32Rot(insn)
+	case 67: // EXT.uxtb0
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+		f.n = 15
+		f.q = 0
+	case 68: // EXT.uxtb
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+		f.n = 15
+		f.q = t32Rot(insn)
+	case 69: // EXT.sxtah0
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.q = 0
+	case 70: // EXT.sxtah
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.q = t32Rot(insn)
+	case 71: // EXT.uxtah0
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+		f.q = 0
+	case 72: // EXT.uxtah
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+		f.q = t32Rot(insn)
+	case 73: // EXT.sxtab160
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+		f.q = 0
+	case 74: // EXT.sxtab16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+		f.q = t32Rot(insn)
+	case 75: // EXT.uxtab160
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+		f.q = 0
+	case 76: // EXT.uxtab16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+		f.q = t32Rot(insn)
+	case 77: // EXT.sxtab0
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.q = 0
+	case 78: // EXT.sxtab
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.q = t32Rot(insn)
+	case 79: // EXT.uxtab0
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+		f.q = 0
+	case 80: // EXT.uxtab
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.q = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+		f.q = t32Rot(insn)
+	case 81: // PAR.sadd16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 82: // PAR.sasx
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+	case 83: // PAR.ssax
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+	case 84: // PAR.ssub16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+	case 85: // PAR.sadd8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 4
+	case 86: // PAR.ssub8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 5
+	case 87: // PAR.qadd16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 6
+	case 88: // PAR.qasx
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 7
+	case 89: // PAR.qsax
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 8
+	case 90: // PAR.qsub16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 9
+	case 91: // PAR.qadd8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 10
+	case 92: // PAR.qsub8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 11
+	case 93: // PAR.shadd16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 12
+	case 94: // PAR.shasx
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 13
+	case 95: // PAR.shsax
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 14
+	case 96: // PAR.shsub16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 15
+	case 97: // PAR.shadd8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 16
+	case 98: // PAR.shsub8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 17
+	case 99: // PAR.uadd16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 18
+	case 100: // PAR.uasx
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 19
+	case 101: // PAR.usax
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 20
+	case 102: // PAR.usub16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 21
+	case 103: // PAR.uadd8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 22
+	case 104: // PAR.usub8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 23
+	case 105: // PAR.uqadd16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 24
+	case 106: // PAR.uqasx
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 25
+	case 107: // PAR.uqsax
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 26
+	case 108: // PAR.uqsub16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 27
+	case 109: // PAR.uqadd8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 28
+	case 110: // PAR.uqsub8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 29
+	case 111: // PAR.uhadd16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 30
+	case 112: // PAR.uhasx
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 31
+	case 113: // PAR.uhsax
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 32
+	case 114: // PAR.uhsub16
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 33
+	case 115: // PAR.uhadd8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 34
+	case 116: // PAR.uhsub8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 35
+	case 117: // QADDSUB.qadd
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 118: // QADDSUB.qdadd
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+	case 119: // QADDSUB.qsub
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+	case 120: // QADDSUB.qdsub
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+	case 121: // REV
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 122: // REV16
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 123: // RBIT
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 124: // REVSH
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 125: // SEL
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 126: // CLZ
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 127: // MUL
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 128: // MLA
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 129: // MLS
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 130: // SMULXY.bb
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 131: // SMLAXY.bb
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 132: // SMULXY.tb
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+	case 133: // SMLAXY.tb
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+	case 134: // SMULXY.bt
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+	case 135: // SMLAXY.bt
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+	case 136: // SMULXY.tt
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+	case 137: // SMLAXY.tt
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+	case 138: // DUAL.smuad
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 0
+		f.a = 15
+	case 139: // DUAL.smuadx
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 1
+		f.a = 15
+	case 140: // DUAL.smlad
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 0
+	case 141: // DUAL.smladx
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 1
+	case 142: // SMULWY.b
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 143: // SMLAWY.b
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 144: // SMULWY.t
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+	case 145: // SMLAWY.t
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+	case 146: // DUAL.smusd
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 0
+		f.a = 15
+	case 147: // DUAL.smusdx
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 1
+		f.a = 15
+	case 148: // DUAL.smlsd
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 0
+	case 149: // DUAL.smlsdx
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 1
+	case 150: // SMML.smmul
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.R = 0
+		f.a = 15
+	case 151: // SMML.smmulr
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.R = 1
+		f.a = 15
+	case 152: // SMML.smmla
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.R = 0
+	case 153: // SMML.smmlar
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.R = 1
+	case 154: // SMML.smmls
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.R = 0
+	case 155: // SMML.smmlsr
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.R = 1
+	case 156: // USADA8.usad8
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.a = 15
+	case 157: // USADA8
+		f.n = (insn >> 16 & 0xf)
+		f.a = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 158: // MULL.smull
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+		f.S = 0
+	case 159: // SDIV
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 160: // MULL.umull
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.S = 0
+	case 161: // UDIV
+		f.n = (insn >> 16 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 162: // MULL.smlal
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+		f.S = 0
+	case 163: // SMLALXY.bb
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+	case 164: // SMLALXY.tb
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+	case 165: // SMLALXY.bt
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 2
+	case 166: // SMLALXY.tt
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 3
+	case 167: // DUALL.smlald
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 0
+	case 168: // DUALL.smlaldx
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 0
+		f.X = 1
+	case 169: // DUALL.smlsld
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 0
+	case 170: // DUALL.smlsldx
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.X = 1
+	case 171: // MULL.umlal
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+		f.x = 1
+		f.S = 0
+	case 172: // UMAAL
+		f.n = (insn >> 16 & 0xf)
+		f.l = (insn >> 12 & 0xf)
+		f.h = (insn >> 8 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 173: // STRBT
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 174: // STRB.idx
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.P = (insn >> 10 & 0x1)
+		f.U = (insn >> 9 & 0x1)
+		f.W = (insn >> 8 & 0x1)
+		f.i = (insn >> 0 & 0xff)
+	case 175: // STRBreg
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 176: // STRB
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 177: // STRHT
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 178: // STRH.idx
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.P = (insn >> 10 & 0x1)
+		f.U = (insn >> 9 & 0x1)
+		f.W = (insn >> 8 & 0x1)
+		f.i = (insn >> 0 & 0xff)
+	case 179: // STRHreg
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 180: // STRH
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 181: // STRT
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 182: // STR.idx
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.P = (insn >> 10 & 0x1)
+		f.U = (insn >> 9 & 0x1)
+		f.W = (insn >> 8 & 0x1)
+		f.i = (insn >> 0 & 0xff)
+	case 183: // STRreg
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 184: // STR
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 185: // LDR.lit
+		f.U = (insn >> 23 & 0x1)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.n = 15
+		f.P = 1
+		f.W = 0
+	case 186: // LDR
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 187: // LDRT
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 188: // LDR.idx
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.P = (insn >> 10 & 0x1)
+		f.U = (insn >> 9 & 0x1)
+		f.W = (insn >> 8 & 0x1)
+		f.i = (insn >> 0 & 0xff)
+	case 189: // LDRreg
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 190: // PLD.lit
+		f.U = (insn >> 23 & 0x1)
+		f.i = (insn >> 0 & 0xfff)
+		f.n = 15
+		f.P = 1
+	case 191: // PLD.lit2
+		f.U = (insn >> 23 & 0x1)
+		f.i = (insn >> 0 & 0xfff)
+		f.n = 15
+		f.P = 1
+	case 192: // LDRB.lit
+		f.U = (insn >> 23 & 0x1)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.n = 15
+		f.P = 1
+		f.W = 0
+	case 193: // PLD
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+	case 194: // LDRB
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 195: // PLD.neg
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 0
+	case 196: // PLD.reg
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+	case 197: // LDRBT
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 198: // LDRB.idx
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.P = (insn >> 10 & 0x1)
+		f.U = (insn >> 9 & 0x1)
+		f.W = (insn >> 8 & 0x1)
+		f.i = (insn >> 0 & 0xff)
+	case 199: // LDRBreg
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 200: // LDRH.lit
+		f.U = (insn >> 23 & 0x1)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.n = 15
+		f.P = 1
+		f.W = 0
+	case 201: // PLDW
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+	case 202: // LDRH
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 203: // PLDW.neg
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 0
+	case 204: // PLDW.reg
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+	case 205: // LDRHT
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 206: // LDRH.idx
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.P = (insn >> 10 & 0x1)
+		f.U = (insn >> 9 & 0x1)
+		f.W = (insn >> 8 & 0x1)
+		f.i = (insn >> 0 & 0xff)
+	case 207: // LDRHreg
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 208: // PLI.lit
+		f.U = (insn >> 23 & 0x1)
+		f.i = (insn >> 0 & 0xfff)
+		f.n = 15
+		f.P = 1
+	case 209: // LDRSB.lit
+		f.U = (insn >> 23 & 0x1)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.n = 15
+		f.P = 1
+		f.W = 0
+	case 210: // PLI
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+	case 211: // LDRSB
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 212: // PLI.neg
+		f.n = (insn >> 16 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 0
+	case 213: // PLI.reg
+		f.n = (insn >> 16 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+	case 214: // LDRSBT
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 215: // LDRSB.idx
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.P = (insn >> 10 & 0x1)
+		f.U = (insn >> 9 & 0x1)
+		f.W = (insn >> 8 & 0x1)
+		f.i = (insn >> 0 & 0xff)
+	case 216: // LDRSBreg
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 218: // LDRSH.lit
+		f.U = (insn >> 23 & 0x1)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.n = 15
+		f.P = 1
+		f.W = 0
+	case 220: // LDRSH
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xfff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 223: // LDRSHT
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 224: // LDRSH.idx
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.P = (insn >> 10 & 0x1)
+		f.U = (insn >> 9 & 0x1)
+		f.W = (insn >> 8 & 0x1)
+		f.i = (insn >> 0 & 0xff)
+	case 225: // LDRSHreg
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.j = (insn >> 4 & 0x3)
+		f.m = (insn >> 0 & 0xf)
+		f.y = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 226: // STRD.post
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.u = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.i = memImm8x4(insn)
+		f.P = 0
+		f.W = 1
+	case 227: // LDRD.post
+		f.U = (insn >> 23 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.u = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.i = memImm8x4(insn)
+		f.P = 0
+		f.W = 1
+	case 228: // STRD
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.u = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.i = memImm8x4(insn)
+		f.P = 1
+	case 229: // LDRD
+		f.U = (insn >> 23 & 0x1)
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.u = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.i = memImm8x4(insn)
+		f.P = 1
+	case 230: // STREX
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.d = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.i = memImm8x4(insn)
+	case 231: // LDREX
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.i = memImm8x4(insn)
+	case 232: // STREXB
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.d = (insn >> 0 & 0xf)
+	case 233: // STREXH
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.d = (insn >> 0 & 0xf)
+	case 234: // STREXD
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.u = (insn >> 8 & 0xf)
+		f.d = (insn >> 0 & 0xf)
+	case 235: // TBB
+		f.n = (insn >> 16 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 236: // TBH
+		f.n = (insn >> 16 & 0xf)
+		f.m = (insn >> 0 & 0xf)
+	case 237: // LDREXB
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+	case 238: // LDREXH
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+	case 239: // LDREXD
+		f.n = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.u = (insn >> 8 & 0xf)
+	case 240: // STM.ia
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 1
+	case 241: // STM.db
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 0
+	case 242: // LDM.ia
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 0
+		f.U = 1
+	case 243: // LDM.db
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.r = (insn >> 0 & 0xffff)
+		f.P = 1
+		f.U = 0
+	case 244: // MSR
+		f.R = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.f = (insn >> 8 & 0xf)
+	case 245: // MSRB
+		f.R = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.b = ctlSysmT32MSR(insn)
+	case 246: // MRS
+		f.R = (insn >> 20 & 0x1)
+		f.d = (insn >> 8 & 0xf)
+	case 247: // MRSB
+		f.R = (insn >> 20 & 0x1)
+		f.d = (insn >> 8 & 0xf)
+		f.b = ctlSysmT32MRS(insn)
+	case 253: // DBG
+		f.i = (insn >> 0 & 0xf)
+	case 254: // NOP.hint
+		f.i = (insn >> 0 & 0xff)
+	case 255: // CPS
+		f.g = (insn >> 9 & 0x3)
+		f.M = (insn >> 8 & 0x1)
+		f.A = (insn >> 7 & 0x1)
+		f.I = (insn >> 6 & 0x1)
+		f.F = (insn >> 5 & 0x1)
+		f.v = (insn >> 0 & 0x1f)
+	case 256: // DSB
+		f.i = (insn >> 0 & 0xf)
+	case 257: // DMB
+		f.i = (insn >> 0 & 0xf)
+	case 258: // ISB
+		f.i = (insn >> 0 & 0xf)
+	case 259: // BX.j
+		f.m = (insn >> 16 & 0xf)
+	case 260: // SUBSPC
+		f.i = (insn >> 0 & 0xff)
+	case 261: // HVC
+		f.i = (insn>>16&0xf)<<12 | (insn >> 0 & 0xfff)
+	case 262: // SMC
+		f.i = (insn >> 16 & 0xf)
+	case 263: // UDF
+		f.i = (insn>>16&0xf)<<12 | (insn >> 0 & 0xfff)
+	case 264: // BCOND
+		f.c = (insn >> 22 & 0xf)
+		f.i = ctlBranchT3(insn)
+	case 265: // B
+		f.i = ctlBranchT4(insn)
+	case 266: // BL
+		f.i = ctlBranchT4(insn)
+	case 267: // BLXI
+		f.i = ctlBranchT4(insn)
+	case 268: // ADR
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.d = (insn >> 8 & 0xf)
+		f.U = 1
+	case 269: // ADR.sub
+		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
+		f.d = (insn >> 8 & 0xf)
+		f.U = 0
+	case 270: // RFE
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.P = 1
+		f.U = 0
+	case 271: // RFE.ia
+		f.W = (insn >> 21 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.P = 0
+		f.U = 1
+	case 272: // SRS
+		f.W = (insn >> 21 & 0x1)
+		f.v = (insn >> 0 & 0x1f)
+		f.P = 1
+		f.U = 0
+	case 273: // SRS.ia
+		f.W = (insn >> 21 & 0x1)
+		f.v = (insn >> 0 & 0x1f)
+		f.P = 0
+		f.U = 1
+	case 274: // MCR.lo
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 275: // MCR.mid
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 276: // MCR.hi
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 277: // MRC.lo
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 278: // MRC.mid
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 279: // MRC.hi
+		f.o = (insn >> 21 & 0x7)
+		f.N = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.p = (insn >> 5 & 0x7)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 280: // MCRR.lo
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 281: // MCRR.mid
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 282: // MCRR.hi
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 283: // MRRC.lo
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 284: // MRRC.mid
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
+	case 285: // MRRC.hi
+		f.u = (insn >> 16 & 0xf)
+		f.t = (insn >> 12 & 0xf)
+		f.o = (insn >> 4 & 0xf)
+		f.K = (insn >> 0 & 0xf)
+		f.e = ctlCoproc(insn)
 	}
 }
 
 // t16Patterns lists the T16 encodings in priority order.
-var t16Patterns = [...]pattern{}
+var t16Patterns = [...]pattern{
+	{name: "DPR.lsl", handler: hDPR, mask: 0x0000f800, value: 0x00000000, format: "lsls %rd, %rm, #%uj"},
+	{name: "DPR.lsr", handler: hDPR, mask: 0x0000f800, value: 0x00000800, format: "lsrs %rd, %rm, #%uj"},
+	{name: "DPR.asr", handler: hDPR, mask: 0x0000f800, value: 0x00001000, format: "asrs %rd, %rm, #%uj"},
+	{name: "DPR.add", handler: hDPR, mask: 0x0000fe00, value: 0x00001800, format: "adds %rd, %rn, %rm"},
+	{name: "DPR.sub", handler: hDPR, mask: 0x0000fe00, value: 0x00001a00, format: "subs %rd, %rn, %rm"},
+	{name: "DPI.add3", handler: hDPI, mask: 0x0000fe00, value: 0x00001c00, format: "adds %rd, %rn, %ii"},
+	{name: "DPI.sub3", handler: hDPI, mask: 0x0000fe00, value: 0x00001e00, format: "subs %rd, %rn, %ii"},
+	{name: "DPI.mov", handler: hDPI, mask: 0x0000f800, value: 0x00002000, format: "movs %rd, %ii"},
+	{name: "DPI.cmp", handler: hDPI, mask: 0x0000f800, value: 0x00002800, format: "cmp %rn, %ii"},
+	{name: "DPI.add8", handler: hDPI, mask: 0x0000f800, value: 0x00003000, format: "adds %rd, %ii"},
+	{name: "DPI.sub8", handler: hDPI, mask: 0x0000f800, value: 0x00003800, format: "subs %rd, %ii"},
+	{name: "DPR.and", handler: hDPR, mask: 0x0000ffc0, value: 0x00004000, format: "ands %rd, %rm"},
+	{name: "DPR.eor", handler: hDPR, mask: 0x0000ffc0, value: 0x00004040, format: "eors %rd, %rm"},
+	{name: "DPX.lsl", handler: hDPX, mask: 0x0000ffc0, value: 0x00004080, format: "lsls %rd, %rs"},
+	{name: "DPX.lsr", handler: hDPX, mask: 0x0000ffc0, value: 0x000040c0, format: "lsrs %rd, %rs"},
+	{name: "DPX.asr", handler: hDPX, mask: 0x0000ffc0, value: 0x00004100, format: "asrs %rd, %rs"},
+	{name: "DPR.adc", handler: hDPR, mask: 0x0000ffc0, value: 0x00004140, format: "adcs %rd, %rm"},
+	{name: "DPR.sbc", handler: hDPR, mask: 0x0000ffc0, value: 0x00004180, format: "sbcs %rd, %rm"},
+	{name: "DPX.ror", handler: hDPX, mask: 0x0000ffc0, value: 0x000041c0, format: "rors %rd, %rs"},
+	{name: "DPR.tst", handler: hDPR, mask: 0x0000ffc0, value: 0x00004200, format: "tst %rn, %rm"},
+	{name: "DPI.rsb", handler: hDPI, mask: 0x0000ffc0, value: 0x00004240, format: "negs %rd, %rn"},
+	{name: "DPR.cmp", handler: hDPR, mask: 0x0000ffc0, value: 0x00004280, format: "cmp %rn, %rm"},
+	{name: "DPR.cmn", handler: hDPR, mask: 0x0000ffc0, value: 0x000042c0, format: "cmn %rn, %rm"},
+	{name: "DPR.orr", handler: hDPR, mask: 0x0000ffc0, value: 0x00004300, format: "orrs %rd, %rm"},
+	{name: "MUL", handler: hMUL, mask: 0x0000ffc0, value: 0x00004340, format: "muls %rd, %rn"},
+	{name: "DPR.bic", handler: hDPR, mask: 0x0000ffc0, value: 0x00004380, format: "bics %rd, %rm"},
+	{name: "DPR.mvn", handler: hDPR, mask: 0x0000ffc0, value: 0x000043c0, format: "mvns %rd, %rm"},
+	{name: "DPR.addh", handler: hDPR, mask: 0x0000ff00, value: 0x00004400, format: "add %rd, %rm"},
+	{name: "DPR.cmph", handler: hDPR, mask: 0x0000ff00, value: 0x00004500, format: "cmp %rn, %rm"},
+	{name: "DPR.movh", handler: hDPR, mask: 0x0000ff00, value: 0x00004600, format: "mov %rd, %rm"},
+	{name: "DPI.addsp", handler: hDPI, mask: 0x0000f800, value: 0x0000a800, format: "add %rd, sp, %ii"},
+	{name: "DPI.incsp", handler: hDPI, mask: 0x0000ff80, value: 0x0000b000, format: "add sp, %ii"},
+	{name: "DPI.decsp", handler: hDPI, mask: 0x0000ff80, value: 0x0000b080, format: "sub sp, %ii"},
+	{name: "EXT.sxth", handler: hEXT, mask: 0x0000ffc0, value: 0x0000b200, format: "sxth %rd, %rm"},
+	{name: "EXT.sxtb", handler: hEXT, mask: 0x0000ffc0, value: 0x0000b240, format: "sxtb %rd, %rm"},
+	{name: "EXT.uxth", handler: hEXT, mask: 0x0000ffc0, value: 0x0000b280, format: "uxth %rd, %rm"},
+	{name: "EXT.uxtb", handler: hEXT, mask: 0x0000ffc0, value: 0x0000b2c0, format: "uxtb %rd, %rm"},
+	{name: "REV", handler: hREV, mask: 0x0000ffc0, value: 0x0000ba00, format: "rev %rd, %rm"},
+	{name: "REV16", handler: hREV16, mask: 0x0000ffc0, value: 0x0000ba40, format: "rev16 %rd, %rm"},
+	{name: "REVSH", handler: hREVSH, mask: 0x0000ffc0, value: 0x0000bac0, format: "revsh %rd, %rm"},
+	{name: "STRreg", handler: hSTRreg, mask: 0x0000fe00, value: 0x00005000, format: "str%c %rt, %a"},
+	{name: "STRHreg", handler: hSTRHreg, mask: 0x0000fe00, value: 0x00005200, format: "strh%c %rt, %a"},
+	{name: "STRBreg", handler: hSTRBreg, mask: 0x0000fe00, value: 0x00005400, format: "strb%c %rt, %a"},
+	{name: "LDRSBreg", handler: hLDRSBreg, mask: 0x0000fe00, value: 0x00005600, format: "ldrsb%c %rt, %a"},
+	{name: "LDRreg", handler: hLDRreg, mask: 0x0000fe00, value: 0x00005800, format: "ldr%c %rt, %a"},
+	{name: "LDRHreg", handler: hLDRHreg, mask: 0x0000fe00, value: 0x00005a00, format: "ldrh%c %rt, %a"},
+	{name: "LDRBreg", handler: hLDRBreg, mask: 0x0000fe00, value: 0x00005c00, format: "ldrb%c %rt, %a"},
+	{name: "LDRSHreg", handler: hLDRSHreg, mask: 0x0000fe00, value: 0x00005e00, format: "ldrsh%c %rt, %a"},
+	{name: "STR", handler: hSTR, mask: 0x0000f800, value: 0x00006000, format: "str%c %rt, %a"},
+	{name: "LDR", handler: hLDR, mask: 0x0000f800, value: 0x00006800, format: "ldr%c %rt, %a"},
+	{name: "STRB", handler: hSTRB, mask: 0x0000f800, value: 0x00007000, format: "strb%c %rt, %a"},
+	{name: "LDRB", handler: hLDRB, mask: 0x0000f800, value: 0x00007800, format: "ldrb%c %rt, %a"},
+	{name: "STRH", handler: hSTRH, mask: 0x0000f800, value: 0x00008000, format: "strh%c %rt, %a"},
+	{name: "LDRH", handler: hLDRH, mask: 0x0000f800, value: 0x00008800, format: "ldrh%c %rt, %a"},
+	{name: "STR.sp", handler: hSTR, mask: 0x0000f800, value: 0x00009000, format: "str%c %rt, %a"},
+	{name: "LDR.sp", handler: hLDR, mask: 0x0000f800, value: 0x00009800, format: "ldr%c %rt, %a"},
+	{name: "LDR.lit", handler: hLDR, mask: 0x0000f800, value: 0x00004800, format: "ldr%c %rt, %a"},
+	{name: "STM", handler: hSTM, mask: 0x0000f800, value: 0x0000c000, format: "stmia%c %rn!, %l"},
+	{name: "LDM.n0", handler: hLDM, mask: 0x0000ff01, value: 0x0000c801, format: "ldmia%c %rn, %l"},
+	{name: "LDM.n1", handler: hLDM, mask: 0x0000ff02, value: 0x0000c902, format: "ldmia%c %rn, %l"},
+	{name: "LDM.n2", handler: hLDM, mask: 0x0000ff04, value: 0x0000ca04, format: "ldmia%c %rn, %l"},
+	{name: "LDM.n3", handler: hLDM, mask: 0x0000ff08, value: 0x0000cb08, format: "ldmia%c %rn, %l"},
+	{name: "LDM.n4", handler: hLDM, mask: 0x0000ff10, value: 0x0000cc10, format: "ldmia%c %rn, %l"},
+	{name: "LDM.n5", handler: hLDM, mask: 0x0000ff20, value: 0x0000cd20, format: "ldmia%c %rn, %l"},
+	{name: "LDM.n6", handler: hLDM, mask: 0x0000ff40, value: 0x0000ce40, format: "ldmia%c %rn, %l"},
+	{name: "LDM.n7", handler: hLDM, mask: 0x0000ff80, value: 0x0000cf80, format: "ldmia%c %rn, %l"},
+	{name: "LDM", handler: hLDM, mask: 0x0000f800, value: 0x0000c800, format: "ldmia%c %rn%!, %l"},
+	{name: "STM.push", handler: hSTM, mask: 0x0000fe00, value: 0x0000b400, format: "push%c %l"},
+	{name: "LDM.pop", handler: hLDM, mask: 0x0000fe00, value: 0x0000bc00, format: "pop%c %l"},
+	{name: "UDF", handler: hUDF, mask: 0x0000ff00, value: 0x0000de00, format: "udf %ii"},
+	{name: "SVC", handler: hSVC, mask: 0x0000ff00, value: 0x0000df00, format: "svc%c %ui"},
+	{name: "BCOND", handler: hBCOND, mask: 0x0000f000, value: 0x0000d000, format: "b%c.n %T"},
+	{name: "B", handler: hB, mask: 0x0000f800, value: 0x0000e000, format: "b%c.n %T"},
+	{name: "CBZ", handler: hCBZ, mask: 0x0000fd00, value: 0x0000b100, format: "cbz %rn, %T"},
+	{name: "CBZ.nz", handler: hCBZ, mask: 0x0000fd00, value: 0x0000b900, format: "cbnz %rn, %T"},
+	{name: "NOP", handler: hNOP, mask: 0x0000ffff, value: 0x0000bf00, format: "nop%c"},
+	{name: "YIELD", handler: hYIELD, mask: 0x0000ffff, value: 0x0000bf10, format: "yield%c"},
+	{name: "WFE", handler: hWFE, mask: 0x0000ffff, value: 0x0000bf20, format: "wfe%c"},
+	{name: "WFI", handler: hWFI, mask: 0x0000ffff, value: 0x0000bf30, format: "wfi%c"},
+	{name: "SEV", handler: hSEV, mask: 0x0000ffff, value: 0x0000bf40, format: "sev%c"},
+	{name: "NOP.hint", handler: hNOP, mask: 0x0000ff0f, value: 0x0000bf00, format: "nop%c {%ui}"},
+	{name: "IT", handler: hIT, mask: 0x0000ff00, value: 0x0000bf00, format: "it%I"},
+	{name: "BKPT", handler: hBKPT, mask: 0x0000ff00, value: 0x0000be00, format: "bkpt %4xi"},
+	{name: "CPS", handler: hCPS, mask: 0x0000ffe8, value: 0x0000b660, format: "cps%C"},
+	{name: "SETEND", handler: hSETEND, mask: 0x0000fff7, value: 0x0000b650, format: "setend %E"},
+	{name: "BX", handler: hBX, mask: 0x0000ff87, value: 0x00004700, format: "bx%c %rm"},
+	{name: "BLX", handler: hBLX, mask: 0x0000ff87, value: 0x00004780, format: "blx%c %rm"},
+	{name: "ADR", handler: hADR, mask: 0x0000f800, value: 0x0000a000, format: "add%c %rd, pc, %ii"},
+}
 
 const t16BucketBits = 10
 
@@ -116,5 +5093,514 @@ func t16Bucket(insn uint32) uint32 {
 // t16Extract fills f with the fields of pattern id from insn.
 func t16Extract(id int, insn uint32, f *fields) {
 	switch id {
+	case 0: // DPR.lsl
+		f.j = (insn >> 6 & 0x1f)
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 13
+		f.S = 2
+		f.y = 0
+	case 1: // DPR.lsr
+		f.j = (insn >> 6 & 0x1f)
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 13
+		f.S = 2
+		f.y = 1
+	case 2: // DPR.asr
+		f.j = (insn >> 6 & 0x1f)
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 13
+		f.S = 2
+		f.y = 2
+	case 3: // DPR.add
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 4
+		f.S = 2
+	case 4: // DPR.sub
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 2
+		f.S = 2
+	case 5: // DPI.add3
+		f.i = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 4
+		f.S = 2
+		f.k = 2
+	case 6: // DPI.sub3
+		f.i = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 2
+		f.S = 2
+		f.k = 2
+	case 7: // DPI.mov
+		f.d = (insn >> 8 & 0x7)
+		f.i = (insn >> 0 & 0xff)
+		f.o = 13
+		f.S = 2
+		f.k = 2
+	case 8: // DPI.cmp
+		f.n = (insn >> 8 & 0x7)
+		f.i = (insn >> 0 & 0xff)
+		f.o = 10
+		f.S = 1
+		f.k = 2
+	case 9: // DPI.add8
+		f.d = (insn >> 8 & 0x7)
+		f.i = (insn >> 0 & 0xff)
+		f.o = 4
+		f.S = 2
+		f.k = 2
+		f.e = 1
+	case 10: // DPI.sub8
+		f.d = (insn >> 8 & 0x7)
+		f.i = (insn >> 0 & 0xff)
+		f.o = 2
+		f.S = 2
+		f.k = 2
+		f.e = 1
+	case 11: // DPR.and
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 0
+		f.S = 2
+		f.e = 1
+	case 12: // DPR.eor
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 1
+		f.S = 2
+		f.e = 1
+	case 13: // DPX.lsl
+		f.s = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 13
+		f.S = 2
+		f.e = 2
+		f.y = 0
+	case 14: // DPX.lsr
+		f.s = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 13
+		f.S = 2
+		f.e = 2
+		f.y = 1
+	case 15: // DPX.asr
+		f.s = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 13
+		f.S = 2
+		f.e = 2
+		f.y = 2
+	case 16: // DPR.adc
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 5
+		f.S = 2
+		f.e = 1
+	case 17: // DPR.sbc
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 6
+		f.S = 2
+		f.e = 1
+	case 18: // DPX.ror
+		f.s = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 13
+		f.S = 2
+		f.e = 2
+		f.y = 3
+	case 19: // DPR.tst
+		f.m = (insn >> 3 & 0x7)
+		f.n = (insn >> 0 & 0x7)
+		f.o = 8
+		f.S = 1
+	case 20: // DPI.rsb
+		f.n = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 3
+		f.S = 2
+		f.i = 0
+		f.k = 2
+	case 21: // DPR.cmp
+		f.m = (insn >> 3 & 0x7)
+		f.n = (insn >> 0 & 0x7)
+		f.o = 10
+		f.S = 1
+	case 22: // DPR.cmn
+		f.m = (insn >> 3 & 0x7)
+		f.n = (insn >> 0 & 0x7)
+		f.o = 11
+		f.S = 1
+	case 23: // DPR.orr
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 12
+		f.S = 2
+		f.e = 1
+	case 24: // MUL
+		f.n = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.S = 2
+		f.e = 2
+	case 25: // DPR.bic
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 14
+		f.S = 2
+		f.e = 1
+	case 26: // DPR.mvn
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.o = 15
+		f.S = 2
+	case 27: // DPR.addh
+		f.d = (insn>>7&0x1)<<3 | (insn >> 0 & 0x7)
+		f.m = (insn >> 3 & 0xf)
+		f.o = 4
+		f.S = 0
+		f.e = 1
+	case 28: // DPR.cmph
+		f.n = (insn>>7&0x1)<<3 | (insn >> 0 & 0x7)
+		f.m = (insn >> 3 & 0xf)
+		f.o = 10
+		f.S = 1
+	case 29: // DPR.movh
+		f.d = (insn>>7&0x1)<<3 | (insn >> 0 & 0x7)
+		f.m = (insn >> 3 & 0xf)
+		f.o = 13
+		f.S = 0
+	case 30: // DPI.addsp
+		f.d = (insn >> 8 & 0x7)
+		f.i = (insn >> 0 & 0xff)
+		f.o = 4
+		f.S = 0
+		f.n = 13
+		f.k = 2
+		f.i = t16Imm8x4(insn)
+	case 31: // DPI.incsp
+		f.i = (insn >> 0 & 0x7f)
+		f.o = 4
+		f.S = 0
+		f.d = 13
+		f.n = 13
+		f.k = 2
+		f.i = t16Imm7x4(insn)
+	case 32: // DPI.decsp
+		f.i = (insn >> 0 & 0x7f)
+		f.o = 2
+		f.S = 0
+		f.d = 13
+		f.n = 13
+		f.k = 2
+		f.i = t16Imm7x4(insn)
+	case 33: // EXT.sxth
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.x = 1
+		f.n = 15
+		f.q = 0
+	case 34: // EXT.sxtb
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.x = 0
+		f.n = 15
+		f.q = 0
+	case 35: // EXT.uxth
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.x = 4
+		f.n = 15
+		f.q = 0
+	case 36: // EXT.uxtb
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+		f.x = 3
+		f.n = 15
+		f.q = 0
+	case 37: // REV
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+	case 38: // REV16
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+	case 39: // REVSH
+		f.m = (insn >> 3 & 0x7)
+		f.d = (insn >> 0 & 0x7)
+	case 40: // STRreg
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.y = 0
+		f.j = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 41: // STRHreg
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.y = 0
+		f.j = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 42: // STRBreg
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.y = 0
+		f.j = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 43: // LDRSBreg
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.y = 0
+		f.j = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 44: // LDRreg
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.y = 0
+		f.j = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 45: // LDRHreg
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.y = 0
+		f.j = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 46: // LDRBreg
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.y = 0
+		f.j = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 47: // LDRSHreg
+		f.m = (insn >> 6 & 0x7)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.y = 0
+		f.j = 0
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 48: // STR
+		f.i = (insn >> 6 & 0x1f)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.i = memImm5x4(insn)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 49: // LDR
+		f.i = (insn >> 6 & 0x1f)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.i = memImm5x4(insn)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 50: // STRB
+		f.i = (insn >> 6 & 0x1f)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 51: // LDRB
+		f.i = (insn >> 6 & 0x1f)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 52: // STRH
+		f.i = (insn >> 6 & 0x1f)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.i = memImm5x2(insn)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 53: // LDRH
+		f.i = (insn >> 6 & 0x1f)
+		f.n = (insn >> 3 & 0x7)
+		f.t = (insn >> 0 & 0x7)
+		f.i = memImm5x2(insn)
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 54: // STR.sp
+		f.t = (insn >> 8 & 0x7)
+		f.i = (insn >> 0 & 0xff)
+		f.i = memImm8x4(insn)
+		f.n = 13
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 55: // LDR.sp
+		f.t = (insn >> 8 & 0x7)
+		f.i = (insn >> 0 & 0xff)
+		f.i = memImm8x4(insn)
+		f.n = 13
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 56: // LDR.lit
+		f.t = (insn >> 8 & 0x7)
+		f.i = (insn >> 0 & 0xff)
+		f.i = memImm8x4(insn)
+		f.n = 15
+		f.P = 1
+		f.U = 1
+		f.W = 0
+	case 57: // STM
+		f.n = (insn >> 8 & 0x7)
+		f.r = (insn >> 0 & 0xff)
+		f.P = 0
+		f.U = 1
+		f.W = 1
+	case 58: // LDM.n0
+		f.r = (insn >> 1 & 0x7f)
+		f.r = memList8(insn)
+		f.n = 0
+		f.P = 0
+		f.U = 1
+		f.W = 0
+	case 59: // LDM.n1
+		f.r = (insn>>2&0x3f)<<1 | (insn >> 0 & 0x1)
+		f.r = memList8(insn)
+		f.n = 1
+		f.P = 0
+		f.U = 1
+		f.W = 0
+	case 60: // LDM.n2
+		f.r = (insn>>3&0x1f)<<2 | (insn >> 0 & 0x3)
+		f.r = memList8(insn)
+		f.n = 2
+		f.P = 0
+		f.U = 1
+		f.W = 0
+	case 61: // LDM.n3
+		f.r = (insn>>4&0xf)<<3 | (insn >> 0 & 0x7)
+		f.r = memList8(insn)
+		f.n = 3
+		f.P = 0
+		f.U = 1
+		f.W = 0
+	case 62: // LDM.n4
+		f.r = (insn>>5&0x7)<<4 | (insn >> 0 & 0xf)
+		f.r = memList8(insn)
+		f.n = 4
+		f.P = 0
+		f.U = 1
+		f.W = 0
+	case 63: // LDM.n5
+		f.r = (insn>>6&0x3)<<5 | (insn >> 0 & 0x1f)
+		f.r = memList8(insn)
+		f.n = 5
+		f.P = 0
+		f.U = 1
+		f.W = 0
+	case 64: // LDM.n6
+		f.r = (insn>>7&0x1)<<6 | (insn >> 0 & 0x3f)
+		f.r = memList8(insn)
+		f.n = 6
+		f.P = 0
+		f.U = 1
+		f.W = 0
+	case 65: // LDM.n7
+		f.r = (insn >> 0 & 0x7f)
+		f.r = memList8(insn)
+		f.n = 7
+		f.P = 0
+		f.U = 1
+		f.W = 0
+	case 66: // LDM
+		f.n = (insn >> 8 & 0x7)
+		f.r = (insn >> 0 & 0xff)
+		f.P = 0
+		f.U = 1
+		f.W = 1
+	case 67: // STM.push
+		f.r = (insn >> 0 & 0x1ff)
+		f.r = memPushList(insn)
+		f.n = 13
+		f.P = 1
+		f.U = 0
+		f.W = 1
+	case 68: // LDM.pop
+		f.r = (insn >> 0 & 0x1ff)
+		f.r = memPopList(insn)
+		f.n = 13
+		f.P = 0
+		f.U = 1
+		f.W = 1
+	case 69: // UDF
+		f.i = (insn >> 0 & 0xff)
+	case 70: // SVC
+		f.i = (insn >> 0 & 0xff)
+	case 71: // BCOND
+		f.c = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+		f.i = ctlImm8x2s(insn)
+	case 72: // B
+		f.i = (insn >> 0 & 0x7ff)
+		f.i = ctlImm11x2s(insn)
+	case 73: // CBZ
+		f.n = (insn >> 0 & 0x7)
+		f.i = ctlCBZImm(insn)
+		f.o = 0
+	case 74: // CBZ.nz
+		f.n = (insn >> 0 & 0x7)
+		f.i = ctlCBZImm(insn)
+		f.o = 1
+	case 80: // NOP.hint
+		f.i = (insn >> 4 & 0xf)
+	case 81: // IT
+		f.c = (insn >> 4 & 0xf)
+		f.z = (insn >> 0 & 0xf)
+	case 82: // BKPT
+		f.i = (insn >> 0 & 0xff)
+	case 83: // CPS
+		f.A = (insn >> 2 & 0x1)
+		f.I = (insn >> 1 & 0x1)
+		f.F = (insn >> 0 & 0x1)
+		f.g = ctlImodT16(insn)
+		f.M = 0
+		f.v = 0
+	case 84: // SETEND
+		f.E = (insn >> 3 & 0x1)
+	case 85: // BX
+		f.m = (insn >> 3 & 0xf)
+	case 86: // BLX
+		f.m = (insn >> 3 & 0xf)
+	case 87: // ADR
+		f.d = (insn >> 8 & 0x7)
+		f.i = ctlImm8x4(insn)
+		f.U = 1
 	}
 }

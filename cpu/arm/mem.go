@@ -26,9 +26,16 @@ const (
 
 type tlbEntry struct {
 	read, write, exec uint32 // virtual page address when allowed, else noTag
-	pa                uint64 // physical page address
-	host              *[pageSize]byte
+	// big is, for a page of a mapping larger than a page (section,
+	// supersection, large page, LPAE block), the mapping's virtual base
+	// with log2 of its size in bits [4:0]; 0 otherwise. TLBIMVA of any
+	// address in the mapping must drop every page of it.
+	big  uint32
+	pa   uint64 // physical page address
+	host *[pageSize]byte
 }
+
+var emptyTLBEntry = tlbEntry{read: noTag, write: noTag, exec: noTag}
 
 type memState struct {
 	c   *CPU
@@ -41,6 +48,9 @@ type memState struct {
 	// epoch changes whenever virtual-to-physical mappings may have changed,
 	// which invalidates block chaining (chains are by virtual address).
 	epoch uint64
+	// bigs counts the entries filled with big != 0 since the last
+	// flushAll (an upper bound): flushPage scans for them only then.
+	bigs int
 }
 
 func (m *memState) init(c *CPU) {
@@ -55,20 +65,39 @@ func (m *memState) init(c *CPU) {
 func (m *memState) flushAll() {
 	for i := range m.tlb {
 		for j := range m.tlb[i] {
-			m.tlb[i][j] = tlbEntry{read: noTag, write: noTag, exec: noTag}
+			m.tlb[i][j] = emptyTLBEntry
 		}
 	}
+	m.bigs = 0
 	m.epoch++
 	if m.c != nil {
 		m.c.cache.flushJumpCache()
 	}
 }
 
-// flushPage invalidates the entries for the page holding va (TLBIMVA).
+// flushPage invalidates the entries for the page holding va (TLBIMVA), and
+// every page of a larger mapping that holds va.
 func (m *memState) flushPage(va uint32) {
 	i := va >> pageShift & (tlbSize - 1)
 	for k := range m.tlb {
-		m.tlb[k][i] = tlbEntry{read: noTag, write: noTag, exec: noTag}
+		m.tlb[k][i] = emptyTLBEntry
+	}
+	if m.bigs > 0 {
+		n := 0
+		for k := range m.tlb {
+			for j := range m.tlb[k] {
+				e := &m.tlb[k][j]
+				if e.big == 0 {
+					continue
+				}
+				if mask := uint32(1)<<(e.big&0x1f) - 1; (e.big^va)&^mask == 0 {
+					*e = emptyTLBEntry
+				} else {
+					n++
+				}
+			}
+		}
+		m.bigs = n
 	}
 	m.epoch++
 	m.c.cache.flushJumpCache()
@@ -126,23 +155,44 @@ const (
 	fsExtAbortFS = fsExtAbort
 )
 
+// translation is the result of translating a virtual address.
+type translation struct {
+	pa  uint64
+	fsr uint32 // fault status in the current FSR format; 0 on success
+	// perm holds, on success, the kinds of access (1<<accRead,
+	// 1<<accWrite, 1<<accExec) the mapping permits at the privilege the
+	// translation was made for; it includes the kind asked for.
+	perm uint8
+	size uint8 // log2 of the size of the mapping (12 for a small page)
+}
+
+// flat is the translation with the MMU off (ARM ARM B3.2): the identity,
+// every access permitted.
+func flat(va uint32) translation {
+	return translation{pa: uint64(va), perm: 1<<accRead | 1<<accWrite | 1<<accExec, size: pageShift}
+}
+
 // translate maps va to a physical address for an access of the given kind.
-// With the MMU off it is the identity (ARM ARM B3.2). It returns a
-// non-zero fault status on failure.
-func (m *memState) translate(va uint32, kind accKind, user bool) (pa uint64, fsr uint32) {
+// With the MMU off it is the identity (ARM ARM B3.2).
+func (m *memState) translate(va uint32, kind accKind, user bool) translation {
 	if m.sys.sctlr&sctlrM != 0 && m.c.mmu != nil {
 		return m.c.mmu.Translate(va, kind, user)
 	}
-	return uint64(va), 0
+	return flat(va)
 }
 
 // fill loads the TLB entry for va's page and returns it, or nil when the
 // page is not RAM/ROM (MMIO or unmapped) or a fault occurred (fsr != 0).
+// The entry caches the permissions the translation reports for the
+// privilege it serves; anything that changes them (a privilege change
+// selects the other array; DACR, SCTLR, TTBR, TTBCR writes and TLB
+// maintenance flush) invalidates it.
 func (m *memState) fill(va uint32, kind accKind, user bool) (e *tlbEntry, pa uint64, fsr uint32) {
-	pa, fsr = m.translate(va, kind, user)
-	if fsr != 0 {
-		return nil, 0, fsr
+	t := m.translate(va, kind, user)
+	if t.fsr != 0 {
+		return nil, 0, t.fsr
 	}
+	pa = t.pa
 	page := pa &^ pageMask
 	b := m.c.Bus
 	host := b.HostPage(page, false)
@@ -156,42 +206,37 @@ func (m *memState) fill(va uint32, kind accKind, user bool) (e *tlbEntry, pa uin
 	e = &m.tlb[k][va>>pageShift&(tlbSize-1)]
 	vpage := va &^ pageMask
 	*e = tlbEntry{read: noTag, write: noTag, exec: noTag, pa: page, host: (*[pageSize]byte)(host)}
+	if t.size > pageShift {
+		e.big = va&^(uint32(1)<<t.size-1) | uint32(t.size)
+		m.bigs++
+	}
 	if m.c.E {
 		// Big-endian data: keep data accesses on the slow path, which swaps.
-		e.exec = vpage
+		if t.perm&(1<<accExec) != 0 {
+			e.exec = vpage
+		}
 		return e, pa, 0
 	}
-	// Permissions: with the MMU on, each kind was checked by the walk only
-	// for the kind asked; probe the others before allowing them fast.
-	okR := kind == accRead || m.permits(va, accRead, user)
-	okW := kind == accWrite || m.permits(va, accWrite, user)
-	okX := kind == accExec || m.permits(va, accExec, user)
-	if okR {
+	if t.perm&(1<<accRead) != 0 {
 		e.read = vpage
 	}
-	if okW && !m.codePages[page] && b.HostPage(page, true) != nil {
+	if t.perm&(1<<accWrite) != 0 && !m.codePages[page] && b.HostPage(page, true) != nil {
 		e.write = vpage
 	}
-	if okX {
+	if t.perm&(1<<accExec) != 0 {
 		e.exec = vpage
 	}
 	return e, pa, 0
 }
 
-func (m *memState) permits(va uint32, kind accKind, user bool) bool {
-	if m.sys.sctlr&sctlrM == 0 || m.c.mmu == nil {
-		return true
-	}
-	_, fsr := m.c.mmu.Translate(va, kind, user)
-	return fsr == 0
-}
-
 // MMU is the address translation the CP15 model provides.
 type MMU interface {
 	// Translate maps va for an access of the given kind at PL0 (user) or
-	// PL1, returning the physical address or a fault status in the current
-	// FSR format (with the domain, and bit 9 for LPAE format).
-	Translate(va uint32, kind accKind, user bool) (pa uint64, fsr uint32)
+	// PL1, returning the physical address and the permissions of the
+	// mapping, or a fault status in the current FSR format (with the
+	// domain, and bit 9 for LPAE format). The caller has checked that
+	// SCTLR.M is set.
+	Translate(va uint32, kind accKind, user bool) translation
 }
 
 // --- Loads -----------------------------------------------------------------
@@ -451,11 +496,11 @@ func (c *CPU) invalidateRange(addr uint64, n int) {
 // without side effects on failure (for semihosting and debuggers).
 func (c *CPU) ReadMem(va uint32, buf []byte) error {
 	for i := range buf {
-		pa, fsr := c.mem.translate(va+uint32(i), accRead, false)
-		if fsr != 0 {
+		t := c.mem.translate(va+uint32(i), accRead, false)
+		if t.fsr != 0 {
 			return errFault
 		}
-		v, ok := c.Bus.Read(pa, 1)
+		v, ok := c.Bus.Read(t.pa, 1)
 		if !ok {
 			return errFault
 		}
@@ -467,11 +512,11 @@ func (c *CPU) ReadMem(va uint32, buf []byte) error {
 // WriteMem writes guest virtual memory as a privileged data access would.
 func (c *CPU) WriteMem(va uint32, buf []byte) error {
 	for i, b := range buf {
-		pa, fsr := c.mem.translate(va+uint32(i), accWrite, false)
-		if fsr != 0 {
+		t := c.mem.translate(va+uint32(i), accWrite, false)
+		if t.fsr != 0 {
 			return errFault
 		}
-		if !c.Bus.Write(pa, 1, uint64(b)) {
+		if !c.Bus.Write(t.pa, 1, uint64(b)) {
 			return errFault
 		}
 	}

@@ -1,0 +1,210 @@
+package arm
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDisasmCtl checks the disassembly of the ctl group's encodings against
+// GNU objdump (arm-none-eabi-objdump -d -M reg-names-std, binutils 2.40)
+// output for the same words, with objdump's comments and symbols removed.
+func TestDisasmCtl(t *testing.T) {
+	tests := []struct {
+		insn  uint32
+		size  int
+		thumb bool
+		pc    uint32
+		it    uint8
+		want  string
+	}{
+		{0xea000000, 4, false, 0x0, 0x00, "b 8"},
+		{0xebfffffd, 4, false, 0x4, 0x00, "bl 0"},
+		{0xca0007fe, 4, false, 0x8, 0x00, "bgt 2008"},
+		{0x0bffffbe, 4, false, 0xc, 0x00, "bleq ffffff0c"},
+		{0xfa000001, 4, false, 0x10, 0x00, "blx 1c"},
+		{0xfafffffc, 4, false, 0x14, 0x00, "blx c"},
+		{0xe12fff13, 4, false, 0x18, 0x00, "bx r3"},
+		{0x112fff1e, 4, false, 0x1c, 0x00, "bxne lr"},
+		{0xe12fff22, 4, false, 0x20, 0x00, "bxj r2"},
+		{0xe12fff34, 4, false, 0x24, 0x00, "blx r4"},
+		{0xc12fff3c, 4, false, 0x28, 0x00, "blxgt r12"},
+		{0xe28f0008, 4, false, 0x2c, 0x00, "add r0, pc, #8"},
+		{0xe24f0004, 4, false, 0x30, 0x00, "sub r0, pc, #4"},
+		{0x028fbb01, 4, false, 0x34, 0x00, "addeq r11, pc, #1024"},
+		{0xe10f1000, 4, false, 0x38, 0x00, "mrs r1, CPSR"},
+		{0xe14f1000, 4, false, 0x3c, 0x00, "mrs r1, SPSR"},
+		{0x110fa000, 4, false, 0x40, 0x00, "mrsne r10, CPSR"},
+		{0xe129f002, 4, false, 0x44, 0x00, "msr CPSR_fc, r2"},
+		{0xe328f102, 4, false, 0x48, 0x00, "msr CPSR_f, #-2147483648"},
+		{0xe321f013, 4, false, 0x4c, 0x00, "msr CPSR_c, #19"},
+		{0xe16ff003, 4, false, 0x50, 0x00, "msr SPSR_fsxc, r3"},
+		{0xe127f000, 4, false, 0x54, 0x00, "msr CPSR_sxc, r0"},
+		{0xe162f001, 4, false, 0x58, 0x00, "msr SPSR_x, r1"},
+		{0xe1002200, 4, false, 0x5c, 0x00, "mrs r2, R8_usr"},
+		{0xe10e4200, 4, false, 0x60, 0x00, "mrs r4, LR_fiq"},
+		{0xe1464300, 4, false, 0x64, 0x00, "mrs r4, SPSR_und"},
+		{0xe1055300, 4, false, 0x68, 0x00, "mrs r5, SP_abt"},
+		{0xe123f301, 4, false, 0x6c, 0x00, "msr SP_svc, r1"},
+		{0xe160f301, 4, false, 0x70, 0x00, "msr SPSR_irq, r1"},
+		{0xe16ef204, 4, false, 0x74, 0x00, "msr SPSR_fiq, r4"},
+		{0xe12cf200, 4, false, 0x78, 0x00, "msr R12_fiq, r0"},
+		{0xf10c00c0, 4, false, 0x7c, 0x00, "cpsid if"},
+		{0xf10a0113, 4, false, 0x80, 0x00, "cpsie a,#19"},
+		{0xf102001f, 4, false, 0x84, 0x00, "cps #31"},
+		{0xf10e01d0, 4, false, 0x88, 0x00, "cpsid aif,#16"},
+		{0xf1080080, 4, false, 0x8c, 0x00, "cpsie i"},
+		{0xf96d0513, 4, false, 0x90, 0x00, "srsdb sp!, #19"},
+		{0xf8cd0511, 4, false, 0x94, 0x00, "srsia sp, #17"},
+		{0xf9ed0512, 4, false, 0x98, 0x00, "srsib sp!, #18"},
+		{0xf84d051f, 4, false, 0x9c, 0x00, "srsda sp, #31"},
+		{0xf8b00a00, 4, false, 0xa0, 0x00, "rfeia r0!"},
+		{0xf81d0a00, 4, false, 0xa4, 0x00, "rfeda sp"},
+		{0xf9320a00, 4, false, 0xa8, 0x00, "rfedb r2!"},
+		{0xf9930a00, 4, false, 0xac, 0x00, "rfeib r3"},
+		{0xf1010200, 4, false, 0xb0, 0x00, "setend be"},
+		{0xf1010000, 4, false, 0xb4, 0x00, "setend le"},
+		{0xf57ff05b, 4, false, 0xb8, 0x00, "dmb ish"},
+		{0xf57ff05a, 4, false, 0xbc, 0x00, "dmb ishst"},
+		{0xf57ff053, 4, false, 0xc0, 0x00, "dmb osh"},
+		{0xf57ff04f, 4, false, 0xc4, 0x00, "dsb sy"},
+		{0xf57ff04e, 4, false, 0xc8, 0x00, "dsb st"},
+		{0xf57ff047, 4, false, 0xcc, 0x00, "dsb un"},
+		{0xf57ff06f, 4, false, 0xd0, 0x00, "isb sy"},
+		{0xe320f003, 4, false, 0xd4, 0x00, "wfi"},
+		{0xe320f002, 4, false, 0xd8, 0x00, "wfe"},
+		{0x0320f002, 4, false, 0xdc, 0x00, "wfeeq"},
+		{0xe320f004, 4, false, 0xe0, 0x00, "sev"},
+		{0xe320f001, 4, false, 0xe4, 0x00, "yield"},
+		{0xe320f000, 4, false, 0xe8, 0x00, "nop {0}"},
+		{0xe320f0f3, 4, false, 0xec, 0x00, "dbg #3"},
+		{0xef123456, 4, false, 0xf0, 0x00, "svc 0x00123456"},
+		{0x1f000000, 4, false, 0xf4, 0x00, "svcne 0x00000000"},
+		{0xe1200a7b, 4, false, 0xf8, 0x00, "bkpt 0x00ab"},
+		{0xe1200070, 4, false, 0xfc, 0x00, "bkpt 0x0000"},
+		{0xe7f04df2, 4, false, 0x100, 0x00, "udf #1234"},
+		{0xe7ffffff, 4, false, 0x104, 0x00, "udf #65535"},
+		{0xe1400075, 4, false, 0x108, 0x00, "hvc 5"},
+		{0xe1600071, 4, false, 0x10c, 0x00, "smc 1"},
+		{0xee110f10, 4, false, 0x110, 0x00, "mrc 15, 0, r0, cr1, cr0, {0}"},
+		{0xee021f30, 4, false, 0x114, 0x00, "mcr 15, 0, r1, cr2, cr0, {1}"},
+		{0xee10fe11, 4, false, 0x118, 0x00, "mrc 14, 0, APSR_nzcv, cr0, cr1, {0}"},
+		{0x0eff97fe, 4, false, 0x11c, 0x00, "mrceq 7, 7, r9, cr15, cr14, {7}"},
+		{0x1e698c58, 4, false, 0x120, 0x00, "mcrne 12, 3, r8, cr9, cr8, {2}"},
+		{0xec510f12, 4, false, 0x124, 0x00, "mrrc 15, 1, r0, r1, cr2"},
+		{0xec432f02, 4, false, 0x128, 0x00, "mcrr 15, 0, r2, r3, cr2"},
+		{0xec4540ff, 4, false, 0x12c, 0x00, "mcrr 0, 15, r4, r5, cr15"},
+		{0xe160006e, 4, false, 0x130, 0x00, "eret"},
+		{0x0000e002, 2, true, 0x134, 0x00, "b.n 13c"},
+		{0x0000e402, 2, true, 0x136, 0x00, "b.n fffff93e"},
+		{0x0000d008, 2, true, 0x138, 0x00, "beq.n 14c"},
+		{0xf73faf7e, 4, true, 0x13a, 0x00, "bgt.w 3a"},
+		{0xf04083e6, 4, true, 0x13e, 0x00, "bne.w 90e"},
+		{0xf6ffa7fe, 4, true, 0x142, 0x00, "blt.w fff80142"},
+		{0xf0ffbffe, 4, true, 0x146, 0x00, "b.w 100146"},
+		{0xf000f830, 4, true, 0x14a, 0x00, "bl 1ae"},
+		{0xf7fff7fe, 4, true, 0x14e, 0x00, "bl ffc0014e"},
+		{0xf000e864, 4, true, 0x152, 0x00, "blx 21c"},
+		{0xf7ffef80, 4, true, 0x156, 0x00, "blx 58"},
+		{0x0000b141, 2, true, 0x15a, 0x00, "cbz r1, 16e"},
+		{0x0000b96f, 2, true, 0x15c, 0x00, "cbnz r7, 17a"},
+		{0x0000b3f8, 2, true, 0x15e, 0x00, "cbz r0, 1e0"},
+		{0x0000bf08, 2, true, 0x160, 0x00, "it eq"},
+		{0x0000bf1a, 2, true, 0x164, 0x00, "itte ne"},
+		{0x0000bfc5, 2, true, 0x16c, 0x00, "ittet gt"},
+		{0x0000bf00, 2, true, 0x16e, 0xc5, "nopgt"},
+		{0x0000bf00, 2, true, 0x170, 0xca, "nopgt"},
+		{0x0000bf00, 2, true, 0x172, 0xd4, "nople"},
+		{0x0000bf00, 2, true, 0x174, 0xc8, "nopgt"},
+		{0x0000bfd5, 2, true, 0x176, 0x00, "itete le"},
+		{0x0000bf00, 2, true, 0x178, 0xd5, "nople"},
+		{0x0000bf00, 2, true, 0x17a, 0xca, "nopgt"},
+		{0x0000bf00, 2, true, 0x17c, 0xd4, "nople"},
+		{0x0000bf00, 2, true, 0x17e, 0xc8, "nopgt"},
+		{0x0000bf38, 2, true, 0x180, 0x00, "it cc"},
+		{0x0000e002, 2, true, 0x182, 0x38, "bcc.n 18a"},
+		{0x0000a003, 2, true, 0x184, 0x00, "add r0, pc, #12"},
+		{0xf20f37fa, 4, true, 0x186, 0x00, "addw r7, pc, #1018"},
+		{0xf20f118e, 4, true, 0x18a, 0x00, "addw r1, pc, #398"},
+		{0xf2af020c, 4, true, 0x18e, 0x00, "subw r2, pc, #12"},
+		{0xf60f79ff, 4, true, 0x192, 0x00, "addw r9, pc, #4095"},
+		{0x0000dfab, 2, true, 0x196, 0x00, "svc 171"},
+		{0x0000df00, 2, true, 0x198, 0x00, "svc 0"},
+		{0x0000beab, 2, true, 0x19a, 0x00, "bkpt 0x00ab"},
+		{0x0000be01, 2, true, 0x19c, 0x00, "bkpt 0x0001"},
+		{0x0000de07, 2, true, 0x19e, 0x00, "udf #7"},
+		{0xf7f0a3e8, 4, true, 0x1a0, 0x00, "udf.w #1000"},
+		{0x0000b672, 2, true, 0x1a4, 0x00, "cpsid i"},
+		{0x0000b663, 2, true, 0x1a6, 0x00, "cpsie if"},
+		{0x0000b674, 2, true, 0x1a8, 0x00, "cpsid a"},
+		{0xf3af8640, 4, true, 0x1aa, 0x00, "cpsid.w i"},
+		{0xf3af84e0, 4, true, 0x1ae, 0x00, "cpsie.w aif"},
+		{0xf3af8113, 4, true, 0x1b2, 0x00, "cps #19"},
+		{0xf3af8553, 4, true, 0x1b6, 0x00, "cpsie i, #19"},
+		{0x0000b650, 2, true, 0x1ba, 0x00, "setend le"},
+		{0x0000b658, 2, true, 0x1bc, 0x00, "setend be"},
+		{0xf3ef8000, 4, true, 0x1be, 0x00, "mrs r0, CPSR"},
+		{0xf3ff8300, 4, true, 0x1c2, 0x00, "mrs r3, SPSR"},
+		{0xf3818100, 4, true, 0x1c6, 0x00, "msr CPSR_c, r1"},
+		{0xf3948f00, 4, true, 0x1ca, 0x00, "msr SPSR_fsxc, r4"},
+		{0xf3e08020, 4, true, 0x1ce, 0x00, "mrs r0, R8_usr"},
+		{0xf3e18130, 4, true, 0x1d2, 0x00, "mrs r1, SP_irq"},
+		{0xf3828230, 4, true, 0x1d6, 0x00, "msr LR_svc, r2"},
+		{0xf3de8f04, 4, true, 0x1da, 0x00, "subs pc, lr, #4"},
+		{0xf3de8f00, 4, true, 0x1de, 0x00, "subs pc, lr, #0"},
+		{0xf3bf8f5f, 4, true, 0x1e2, 0x00, "dmb sy"},
+		{0xf3bf8f5a, 4, true, 0x1e6, 0x00, "dmb ishst"},
+		{0xf3bf8f42, 4, true, 0x1ea, 0x00, "dsb oshst"},
+		{0xf3bf8f6f, 4, true, 0x1ee, 0x00, "isb sy"},
+		{0x0000bf30, 2, true, 0x1f2, 0x00, "wfi"},
+		{0x0000bf20, 2, true, 0x1f4, 0x00, "wfe"},
+		{0x0000bf40, 2, true, 0x1f6, 0x00, "sev"},
+		{0x0000bf10, 2, true, 0x1f8, 0x00, "yield"},
+		{0x0000bf00, 2, true, 0x1fa, 0x00, "nop"},
+		{0xf3af8003, 4, true, 0x1fc, 0x00, "wfi.w"},
+		{0xf3af8002, 4, true, 0x200, 0x00, "wfe.w"},
+		{0xf3af8004, 4, true, 0x204, 0x00, "sev.w"},
+		{0xf3af8000, 4, true, 0x208, 0x00, "nop.w"},
+		{0xf3af8001, 4, true, 0x20c, 0x00, "yield.w"},
+		{0xf3af80f5, 4, true, 0x210, 0x00, "dbg #5"},
+		{0x00004770, 2, true, 0x214, 0x00, "bx lr"},
+		{0x00004798, 2, true, 0x216, 0x00, "blx r3"},
+		{0xf3c28f00, 4, true, 0x218, 0x00, "bxj r2"},
+		{0xee1d2f70, 4, true, 0x21c, 0x00, "mrc 15, 0, r2, cr13, cr0, {3}"},
+		{0xee072f95, 4, true, 0x220, 0x00, "mcr 15, 0, r2, cr7, cr5, {4}"},
+		{0xee10ff10, 4, true, 0x224, 0x00, "mrc 15, 0, APSR_nzcv, cr0, cr0, {0}"},
+		{0xec410f02, 4, true, 0x228, 0x00, "mcrr 15, 0, r0, r1, cr2"},
+		{0xec554f3e, 4, true, 0x22c, 0x00, "mrrc 15, 3, r4, r5, cr14"},
+		{0xe80dc013, 4, true, 0x230, 0x00, "srsdb sp, #19"},
+		{0xe9adc01f, 4, true, 0x234, 0x00, "srsia sp!, #31"},
+		{0xe991c000, 4, true, 0x238, 0x00, "rfeia r1"},
+		{0xe83dc000, 4, true, 0x23c, 0x00, "rfedb sp!"},
+		{0xf7e18234, 4, true, 0x240, 0x00, "hvc #4660"},
+		{0xf7f38000, 4, true, 0x244, 0x00, "smc #3"},
+	}
+	for _, tc := range tests {
+		got := strings.Join(strings.Fields(Disasm(tc.insn, tc.size, tc.thumb, tc.pc, tc.it)), " ")
+		if got != tc.want {
+			t.Errorf("Disasm(%#08x, %d, thumb=%v, pc=%#x, it=%#02x) = %q, want %q",
+				tc.insn, tc.size, tc.thumb, tc.pc, tc.it, got, tc.want)
+		}
+	}
+}
+
+func TestDisasmUnknown(t *testing.T) {
+	tests := []struct {
+		insn  uint32
+		size  int
+		thumb bool
+		want  string
+	}{
+		{0xf3bf8f0f, 4, true, ".inst.w 0xf3bf8f0f"}, // ENTERX: no ThumbEE
+		{0x0000de00 | 0x100, 2, true, "svc 0"},
+		{0xfc000000, 4, false, ".inst 0xfc000000"}, // MCRR2/STC2: UNDEFINED, unpatterned
+		{0xe1000070, 4, false, ".inst 0xe1000070"}, // HLT (v8) is not ARMv7
+	}
+	for _, tc := range tests {
+		if got := Disasm(tc.insn, tc.size, tc.thumb, 0, 0); got != tc.want {
+			t.Errorf("Disasm(%#08x) = %q, want %q", tc.insn, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package arm
+
+import "testing"
+
+// memDisasmCases are GNU objdump's renderings of the mem group's
+// encodings (the test programs of translate_mem_test.go). Two A32 lines
+// differ on purpose: objdump writes "stmia" for an STM whose base is in
+// the list and for STM ^, and "stm" otherwise; we always write "stm".
+var memDisasmCases = []struct {
+	insn  uint32
+	size  int
+	thumb bool
+	pc    uint32
+	want  string
+}{
+	{0xe5910004, 4, false, 0x0, "ldr r0, [r1, #4]"},
+	{0xe5310004, 4, false, 0x4, "ldr r0, [r1, #-4]!"},
+	{0xe4910008, 4, false, 0x8, "ldr r0, [r1], #8"},
+	{0xe5d10001, 4, false, 0xc, "ldrb r0, [r1, #1]"},
+	{0xe1d100d2, 4, false, 0x10, "ldrsb r0, [r1, #2]"},
+	{0xe1d100b2, 4, false, 0x14, "ldrh r0, [r1, #2]"},
+	{0xe1d100f2, 4, false, 0x18, "ldrsh r0, [r1, #2]"},
+	{0xe01100b2, 4, false, 0x1c, "ldrh r0, [r1], -r2"},
+	{0xe7910102, 4, false, 0x20, "ldr r0, [r1, r2, lsl #2]"},
+	{0xe71100c2, 4, false, 0x24, "ldr r0, [r1, -r2, asr #1]"},
+	{0xe7910062, 4, false, 0x28, "ldr r0, [r1, r2, rrx]"},
+	{0xe5210004, 4, false, 0x2c, "str r0, [r1, #-4]!"},
+	{0xe4c10001, 4, false, 0x30, "strb r0, [r1], #1"},
+	{0xe0c100b2, 4, false, 0x34, "strh r0, [r1], #2"},
+	{0xe581f000, 4, false, 0x38, "str pc, [r1]"},
+	{0xe59f0000, 4, false, 0x3c, "ldr r0, [pc]"},
+	{0xe16420d8, 4, false, 0x44, "ldrd r2, [r4, #-8]!"},
+	{0xe1c120f8, 4, false, 0x48, "strd r2, [r1, #8]"},
+	{0xe08120d4, 4, false, 0x4c, "ldrd r2, [r1], r4"},
+	{0xe8b1002c, 4, false, 0x50, "ldm r1!, {r2, r3, r5}"},
+	{0xe991000c, 4, false, 0x54, "ldmib r1, {r2, r3}"},
+	{0xe811000c, 4, false, 0x58, "ldmda r1, {r2, r3}"},
+	{0xe911000c, 4, false, 0x5c, "ldmdb r1, {r2, r3}"},
+	{0xe92d4003, 4, false, 0x60, "push {r0, r1, lr}"},
+	{0xe8818001, 4, false, 0x64, "stm r1, {r0, pc}"},
+	{0xe8a10006, 4, false, 0x68, "stm r1!, {r1, r2}"},
+	{0xe8910003, 4, false, 0x6c, "ldm r1, {r0, r1}"},
+	{0xe8bd8010, 4, false, 0x70, "pop {r4, pc}"},
+	{0xe49df004, 4, false, 0x74, "pop {pc}"},
+	{0xe8fd8001, 4, false, 0x78, "ldm sp!, {r0, pc}^"},
+	{0xe8d16000, 4, false, 0x7c, "ldm r1, {sp, lr}^"},
+	{0xe8c16000, 4, false, 0x80, "stm r1, {sp, lr}^"},
+	{0xe8b1003c, 4, false, 0x84, "ldm r1!, {r2, r3, r4, r5}"},
+	{0xe5910001, 4, false, 0x88, "ldr r0, [r1, #1]"},
+	{0xe1c120d0, 4, false, 0x8c, "ldrd r2, [r1]"},
+	{0xe1910f9f, 4, false, 0x90, "ldrex r0, [r1]"},
+	{0xe1812f93, 4, false, 0x94, "strex r2, r3, [r1]"},
+	{0xf57ff01f, 4, false, 0x98, "clrex"},
+	{0xe1d10f9f, 4, false, 0x9c, "ldrexb r0, [r1]"},
+	{0xe1c12f93, 4, false, 0xa0, "strexb r2, r3, [r1]"},
+	{0xe1f10f9f, 4, false, 0xa4, "ldrexh r0, [r1]"},
+	{0xe1e12f93, 4, false, 0xa8, "strexh r2, r3, [r1]"},
+	{0xe1b14f9f, 4, false, 0xac, "ldrexd r4, [r1]"},
+	{0xe1a12f94, 4, false, 0xb0, "strexd r2, r4, [r1]"},
+	{0xe1010092, 4, false, 0xb4, "swp r0, r2, [r1]"},
+	{0xe1410092, 4, false, 0xb8, "swpb r0, r2, [r1]"},
+	{0xf5d0f000, 4, false, 0xbc, "pld [r0]"},
+	{0xf55ff004, 4, false, 0xc0, "pld [pc, #-4]"},
+	{0xf790f001, 4, false, 0xc4, "pldw [r0, r1]"},
+	{0xf4d0f008, 4, false, 0xc8, "pli [r0, #8]"},
+	{0xe4b10004, 4, false, 0xcc, "ldrt r0, [r1], #4"},
+	{0xe6610082, 4, false, 0xd0, "strbt r0, [r1], -r2, lsl #1"},
+	{0xe07100f2, 4, false, 0xd4, "ldrsht r0, [r1], #-2"},
+	{0xe7110002, 4, false, 0xd8, "ldr r0, [r1, -r2]"},
+	{0xe15f00b4, 4, false, 0xdc, "ldrh r0, [pc, #-4]"},
+	{0xe7210022, 4, false, 0xe0, "str r0, [r1, -r2, lsr #32]!"},
+	{0xe7f10002, 4, false, 0xe4, "ldrb r0, [r1, r2]!"},
+	{0xe8b18005, 4, false, 0xe8, "ldm r1!, {r0, r2, pc}"},
+	{0x006848, 2, true, 0x0, "ldr r0, [r1, #4]"},
+	{0x005888, 2, true, 0x2, "ldr r0, [r1, r2]"},
+	{0x005688, 2, true, 0x4, "ldrsb r0, [r1, r2]"},
+	{0x005e88, 2, true, 0x6, "ldrsh r0, [r1, r2]"},
+	{0x006088, 2, true, 0x8, "str r0, [r1, #8]"},
+	{0x0070c8, 2, true, 0xa, "strb r0, [r1, #3]"},
+	{0x0080c8, 2, true, 0xc, "strh r0, [r1, #6]"},
+	{0x009802, 2, true, 0xe, "ldr r0, [sp, #8]"},
+	{0x004801, 2, true, 0x10, "ldr r0, [pc, #4]"},
+	{0x00b510, 2, true, 0x12, "push {r4, lr}"},
+	{0x00bd10, 2, true, 0x14, "pop {r4, pc}"},
+	{0x00c905, 2, true, 0x16, "ldmia r1!, {r0, r2}"},
+	{0x00c903, 2, true, 0x18, "ldmia r1, {r0, r1}"},
+	{0x00c106, 2, true, 0x1a, "stmia r1!, {r1, r2}"},
+	{0xf8d10004, 4, true, 0x1e, "ldr.w r0, [r1, #4]"},
+	{0xf8510c04, 4, true, 0x22, "ldr.w r0, [r1, #-4]"},
+	{0xf8510b04, 4, true, 0x26, "ldr.w r0, [r1], #4"},
+	{0xf8510f04, 4, true, 0x2a, "ldr.w r0, [r1, #4]!"},
+	{0xf8510022, 4, true, 0x2e, "ldr.w r0, [r1, r2, lsl #2]"},
+	{0xf9b10002, 4, true, 0x32, "ldrsh.w r0, [r1, #2]"},
+	{0xe96d2302, 4, true, 0x36, "strd r2, r3, [sp, #-8]!"},
+	{0xe8f12302, 4, true, 0x3a, "ldrd r2, r3, [r1], #8"},
+	{0xe8510f01, 4, true, 0x3e, "ldrex r0, [r1, #4]"},
+	{0xe8413201, 4, true, 0x42, "strex r2, r3, [r1, #4]"},
+	{0xe8dff001, 4, true, 0x46, "tbb [pc, r1]"},
+	{0xe8dff011, 4, true, 0x4a, "tbh [pc, r1, lsl #1]"},
+	{0xf8d1f000, 4, true, 0x4e, "ldr.w pc, [r1]"},
+	{0xe8b1000c, 4, true, 0x52, "ldmia.w r1!, {r2, r3}"},
+	{0xe92d4070, 4, true, 0x56, "stmdb sp!, {r4, r5, r6, lr}"},
+	{0xe8bd8030, 4, true, 0x5a, "ldmia.w sp!, {r4, r5, pc}"},
+	{0xf890f000, 4, true, 0x5e, "pld [r0]"},
+	{0xf8df0008, 4, true, 0x62, "ldr.w r0, [pc, #8]"},
+	{0xe8d1457f, 4, true, 0x66, "ldrexd r4, r5, [r1]"},
+	{0xe8c14572, 4, true, 0x6a, "strexd r2, r4, r5, [r1]"},
+	{0xe8d10f4f, 4, true, 0x6e, "ldrexb r0, [r1]"},
+	{0xe8c13f52, 4, true, 0x72, "strexh r2, r3, [r1]"},
+	{0xf8110e03, 4, true, 0x76, "ldrbt r0, [r1, #3]"},
+	{0xf8210d02, 4, true, 0x7a, "strh.w r0, [r1, #-2]!"},
+	{0xf91f0003, 4, true, 0x82, "ldrsb.w r0, [pc, #-3]"},
+	{0xf990f004, 4, true, 0x86, "pli [r0, #4]"},
+	{0xf830f011, 4, true, 0x8a, "pldw [r0, r1, lsl #1]"},
+	{0xe9df2302, 4, true, 0x8e, "ldrd r2, r3, [pc, #8]"},
+	{0x00bf00, 2, true, 0x92, "nop"},
+}
+
+func TestMemDisasm(t *testing.T) {
+	for _, tc := range memDisasmCases {
+		if got := Disasm(tc.insn, tc.size, tc.thumb, testRAMBase+tc.pc, 0); got != tc.want {
+			t.Errorf("%#08x (thumb=%v): got %q, want %q", tc.insn, tc.thumb, got, tc.want)
+		}
+	}
+}
