@@ -1,5 +1,9 @@
 package main
 
-// thumbDisasm prints T32/T16 instructions for --trace; it is replaced by
-// the CPU package's printer once that exists.
-var thumbDisasm = func(insn uint32, size int, pc uint32) string { return "" }
+import "mimic/cpu/arm"
+
+// thumbDisasm prints T32/T16 instructions for --trace with the CPU's own
+// printer (armasm decodes A32 only).
+func thumbDisasm(insn uint32, size int, pc uint32) string {
+	return arm.Disasm(insn, size, true, pc, 0)
+}

@@ -39,6 +39,7 @@ type options struct {
 	initrd      string
 	appendLine  string
 	dtb         string
+	dumpDTB     string
 	bios        string
 	semihosting bool
 	nographic   bool
@@ -87,11 +88,12 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVarP(&o.machine, "machine", "M", "virt", "board to emulate (virt)")
 	fs.StringVar(&o.cpu, "cpu", "cortex-a15", "CPU model (cortex-a15)")
 	fs.StringVarP(&o.mem, "memory", "m", "128", "guest RAM size in MiB, or with a suffix: 512M, 1G")
-	fs.StringVar(&o.kernel, "kernel", "", "kernel or bare-metal program: ELF or raw binary")
+	fs.StringVar(&o.kernel, "kernel", "", "kernel or bare-metal program: Linux zImage, uImage, ELF or raw binary")
 	fs.StringVar(&o.initrd, "initrd", "", "initial ramdisk")
 	fs.StringVar(&o.appendLine, "append", "", "kernel command line (semihosting: the program's command line)")
-	fs.StringVar(&o.dtb, "dtb", "", "device tree blob to pass to the kernel")
-	fs.StringVar(&o.bios, "bios", "", "firmware image")
+	fs.StringVar(&o.dtb, "dtb", "", "device tree blob to pass to the kernel instead of the board's (/memory, /chosen, /psci are filled in)")
+	fs.StringVar(&o.dumpDTB, "dump-dtb", "", "write the device tree the guest would get to FILE and exit")
+	fs.StringVar(&o.bios, "bios", "", "firmware image for the first flash bank (e.g. U-Boot); the CPU starts at address 0")
 	fs.BoolVar(&o.semihosting, "semihosting", false, "enable ARM semihosting (console, files, exit code)")
 	fs.BoolVar(&o.nographic, "nographic", false, "no window: serial port on the terminal")
 	fs.StringVar(&o.display, "display", "none", "display backend (none)")
@@ -125,10 +127,11 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	if o.gdb != "" {
 		return nil, usageError{"--gdb is not supported yet"}
 	}
-	for _, f := range []struct{ name, val string }{{"initrd", o.initrd}, {"dtb", o.dtb}, {"bios", o.bios}} {
-		if f.val != "" {
-			return nil, usageError{fmt.Sprintf("--%s is not supported yet", f.name)}
-		}
+	if o.initrd != "" && o.kernel == "" {
+		return nil, usageError{"--initrd needs --kernel"}
+	}
+	if o.appendLine != "" && o.kernel == "" && !o.semihosting {
+		return nil, usageError{"--append needs --kernel"}
 	}
 	return o, nil
 }
@@ -183,11 +186,24 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 
 	cfg := virt.Config{
 		RAMSize: ram, Kernel: o.kernel, Append: o.appendLine,
+		Initrd: o.initrd, DTB: o.dtb, Bios: o.bios,
 		Semihosting: o.semihosting, ICountShift: shift,
 		Stdin: stdin, Stderr: stderr,
 		Timeout: o.timeout, MaxInsns: o.maxInsns, NoReboot: o.noReboot, Log: log,
 	}
-	demo := o.kernel == ""
+	if o.dumpDTB != "" {
+		blob, err := virt.DeviceTree(cfg)
+		if err != nil {
+			return 0, err
+		}
+		if err := os.WriteFile(o.dumpDTB, blob, 0o644); err != nil {
+			return 0, usageError{fmt.Sprintf("--dump-dtb: %v", err)}
+		}
+		fmt.Fprintf(stderr, "mimic: device tree written to %s\n", o.dumpDTB)
+		return 0, nil
+	}
+
+	demo := o.kernel == "" && o.bios == ""
 	if demo {
 		// The bundled demo reports and exits through semihosting.
 		cfg.Semihosting = true

@@ -524,11 +524,22 @@ func (c *CPU) condPass(cond uint8) bool {
 }
 
 func (c *CPU) wakeUp() bool {
-	if c.irqLine || c.fiqLine || c.eventReg {
-		c.halted = false
-		return true
+	if c.haltWFE {
+		// WFE wakes on the event register or an unmasked interrupt
+		// (ARM ARM B1.8.13); waking on the event consumes it.
+		switch {
+		case c.eventReg:
+			c.eventReg = false
+		case c.irqLine && !c.I, c.fiqLine && !c.F:
+		default:
+			return false
+		}
+	} else if !c.irqLine && !c.fiqLine {
+		// WFI wakes on any pending interrupt, even a masked one (B1.8.12).
+		return false
 	}
-	return false
+	c.halted, c.haltWFE = false, false
+	return true
 }
 
 // Halted reports whether the CPU waits in WFI/WFE.

@@ -136,6 +136,7 @@ type CPU struct {
 
 	irqLine, fiqLine bool
 	halted           bool // in WFI/WFE until an interrupt or event
+	haltWFE          bool // halted by WFE rather than WFI
 	eventReg         bool // the event register for WFE/SEV
 
 	retired uint64 // instructions retired since reset
@@ -146,9 +147,10 @@ type CPU struct {
 	cache blockCache
 	cp    [16]Coprocessor
 
-	// SVCHook and BKPTHook, when set, see every SVC/BKPT before exception
-	// entry with the immediate and state; returning true means handled
-	// (semihosting), and execution continues after the instruction.
+	// SVCHook and BKPTHook, when set, see the semihosting calls (SVC
+	// 0x123456 in ARM state, SVC 0xAB and BKPT 0xAB in Thumb state) before
+	// exception entry; returning true means handled, and execution
+	// continues after the instruction.
 	SVCHook  func(c *CPU, imm uint32) bool
 	BKPTHook func(c *CPU, imm uint32) bool
 	// HVCHook, when set, handles HVC as emulated firmware does (PSCI on

@@ -72,9 +72,15 @@ func (c *CPU) enterException(mode uint32, vec uint32, lr uint32, it uint8, maskA
 	c.exitPSR = true
 }
 
-// undefined takes the Undefined Instruction exception for op o.
+// undefined takes the Undefined Instruction exception for op o. LR is the
+// instruction's address + 4 in ARM state and + 2 in Thumb state, whatever
+// the instruction's size (ARM ARM B1.8.3, table B1-7).
 func (c *CPU) undefined(o *Op) {
-	c.enterException(ModeUND, vecUndef, o.pc+uint32(o.size), o.it, false, false)
+	lr := o.pc + 4
+	if c.T {
+		lr = o.pc + 2
+	}
+	c.enterException(ModeUND, vecUndef, lr, o.it, false, false)
 	c.faulted = true
 }
 
@@ -114,10 +120,10 @@ func (c *CPU) bkptException(o *Op) {
 func (c *CPU) checkInterrupts() bool {
 	switch {
 	case c.fiqLine && !c.F:
-		c.halted = false
+		c.halted, c.haltWFE = false, false
 		c.enterException(ModeFIQ, vecFIQ, c.R[15]+4, c.IT, true, true)
 	case c.irqLine && !c.I:
-		c.halted = false
+		c.halted, c.haltWFE = false, false
 		c.enterException(ModeIRQ, vecIRQ, c.R[15]+4, c.IT, true, false)
 	default:
 		return false

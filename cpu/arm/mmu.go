@@ -464,15 +464,18 @@ func (v *vmsa) walkLong(va uint32, kind accKind, user bool) walkResult {
 
 // ats performs ATS1CPR/ATS1CPW/ATS1CUR/ATS1CUW on va and returns the PAR
 // value: 64-bit format when TTBCR.EAE=1 (B4.1.112).
+//
+// Known gap: a synchronous external abort on the walk should be taken as a
+// Data Abort by the ATS instruction, leaving PAR unchanged (B4.2.4; QEMU
+// does so). The Coprocessor interface cannot raise an abort, so the fault
+// is reported in PAR like any other.
 func (v *vmsa) ats(va uint32, kind accKind, user bool) uint64 {
 	var r walkResult
 	if v.c.mem.sys.sctlr&sctlrM != 0 {
 		r = v.walk(va, kind, user)
 	} else {
-		// MMU off: a flat mapping. QEMU reports Device-nGnRnE (the
-		// Strongly-ordered of ARMv7) memory, which is Outer Shareable.
+		// MMU off: a flat mapping; QEMU reports attributes 0 and SH 0.
 		r.pa = uint64(va)
-		r.sh = 2
 	}
 	if v.lpae() {
 		if r.fsr != 0 {

@@ -494,7 +494,7 @@ func opWFE(c *CPU, o *Op) {
 		c.eventReg = false
 		return
 	}
-	c.halted = true
+	c.halted, c.haltWFE = true, true
 }
 
 // WFI halts until an interrupt is pending. The block ends here, so the

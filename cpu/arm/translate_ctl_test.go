@@ -232,10 +232,10 @@ func TestBranchThumb(t *testing.T) {
 			s.T = false
 			s.Retired = 2
 		}},
-		{name: "BLX imm H=1 is UNDEFINED", thumb: true, code: []uint32{0xf000, 0xe865}, want: func(s *ctlState) {
+		{name: "BLX imm H=1 is UNDEFINED", thumb: true, code: []uint32{0xf000, 0xe865}, want: func(s *ctlState) { // LR = address + 2 in Thumb (B1.8.3)
 			s.R[13] = 0
 			s.R[15] = 0x04
-			s.R[14] = base + 4
+			s.R[14] = base + 2
 			s.SPSR = 0x1f3
 			s.Mode = ModeUND
 			s.T = false
@@ -438,7 +438,7 @@ func TestSVCAndHooks(t *testing.T) {
 		}}},
 		{ctlCase: ctlCase{name: "SMC UNDEFINED T32", thumb: true, code: []uint32{0xf7f3, 0x8000}, want: func(s *ctlState) {
 			s.Mode = ModeUND
-			s.R[13], s.R[14] = 0, base+4
+			s.R[13], s.R[14] = 0, base+2
 			s.R[15] = 0x04
 			s.SPSR = 0x1f3
 			s.T = false

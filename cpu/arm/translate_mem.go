@@ -9,26 +9,8 @@ import "math/bits"
 // rest (unprivileged forms, other shifts, subtracted register offsets,
 // loads into the PC, writeback to the PC) go through opLdSt.
 //
-// UNPREDICTABLE choices, all as QEMU (target/arm/tcg/translate.c) makes
-// them:
-//   - Load with writeback and Rn == Rt: the base is written back first,
-//     then the loaded value, so Rt gets the loaded value.
-//   - Store with writeback and Rn == Rt: stores the value before writeback.
-//   - Writeback with Rn == PC (A32; T32 LDRD/STRD): the written-back
-//     address is a branch (BranchWritePC), after the access.
-//   - Register offset with Rm == PC reads the PC as any register read does.
-//   - LDR into the PC from a misaligned address, or outside the last slot
-//     of an IT block, still interworks (LoadWritePC) as usual.
-//   - Byte and halfword loads into the PC (T32) interwork like LDR.
-//   - T32 stores with Rt == PC store the PC value (address + 4).
-//   - T32 LDRD/STRD with Rn == PC use Align(PC, 4) as the base; LDRD with
-//     Rt == Rt2 leaves the second word; LDRD into the PC branches without
-//     interworking; LDRD with writeback writes the base last (it wins
-//     over a loaded Rt/Rt2 of the same number).
-//   - A32 LDRD/STRD with an odd Rt is UNDEFINED; Rt=14 loads the PC
-//     (branch, no interworking) and STRD stores PC+8 for Rt2.
-//   - A32 LDRD/STRD with P=0 W=1 is UNDEFINED.
-//   - PLD/PLDW/PLI with Rm == PC or odd bits: still hints (no-ops).
+// UNPREDICTABLE encodings behave as QEMU (target/arm/tcg/translate.c)
+// executes them; each choice is marked "UNPREDICTABLE:" at its handler.
 
 // lsKind names the access of a single load/store.
 type lsKind uint8
@@ -89,6 +71,17 @@ func memList8(insn uint32) uint32    { return insn & 0xff }
 
 // ldst translates a single load or store. reg selects the register-offset
 // form, user the unprivileged (T) form.
+//
+// UNPREDICTABLE: a load with writeback and Rn == Rt writes the base first,
+// then the loaded value, so Rt gets the loaded value.
+// UNPREDICTABLE: a store with writeback and Rn == Rt stores the old Rn.
+// UNPREDICTABLE: writeback with Rn == PC (A32, and A32/T32 unprivileged
+// forms) is a branch (BranchWritePC) to the written-back address.
+// UNPREDICTABLE: Rm == PC reads the PC (+8/+4) like any register read.
+// UNPREDICTABLE: LDR into the PC from a misaligned address, or not last in
+// an IT block, interworks as usual; byte/halfword loads into the PC (T32)
+// and LDRT into the PC interwork the same way.
+// UNPREDICTABLE: T32 stores with Rt == PC store the PC value (address + 4).
 func (t *translator) ldst(k lsKind, f *fields, reg, user bool) bool {
 	info := lsInfo[k]
 	rt, rn := uint8(f.t), uint8(f.n)
@@ -223,13 +216,22 @@ const (
 )
 
 // ldrd translates LDRD/STRD (A8.8.72-74, A8.8.210-211).
+//
+// UNPREDICTABLE: A32 odd Rt and A32 P=0 W=1 are UNDEFINED.
+// UNPREDICTABLE: A32 Rt = 14 loads the PC as a branch without interworking
+// (as does T32 Rt or Rt2 = PC); STRD then stores PC+8 for Rt2.
+// UNPREDICTABLE: T32 Rn == PC, also for STRD and with writeback, uses
+// Align(PC, 4) as the base; writeback to the PC is a branch.
+// UNPREDICTABLE: LDRD writes Rt, then Rt2, then the base, so a written-back
+// base wins over a loaded register of the same number, and Rt == Rt2
+// (T32) leaves the second word.
+// UNPREDICTABLE: Rm == Rt or Rt2 (register form) reads Rm before loading.
 func (t *translator) ldrd(f *fields, reg, load bool) bool {
 	rt, rn := f.t, f.n
 	var rt2 uint32
 	if t.thumb {
 		rt2 = f.u
 	} else {
-		// UNPREDICTABLE: odd Rt and P=0 W=1 are UNDEFINED, as in QEMU.
 		if rt&1 != 0 || f.P == 0 && f.W == 1 {
 			return false
 		}
@@ -305,10 +307,12 @@ func blockOp(fn opFunc, rn uint8, list uint32, start, delta uint32) Op {
 }
 
 // LDM translates LDM/LDMIA/LDMDA/LDMDB/LDMIB and POP (A8.8.58-61, A8.8.131).
-// UNPREDICTABLE, as QEMU: an empty list (T32: fewer than two registers),
-// Rn = PC, and (A32, T32) writeback with Rn in the list are UNDEFINED;
-// T16 LDM writes back only when Rn is not in the list (that is the
-// architected behaviour). The PC loaded with LR in T32 is allowed.
+// T16 LDM writes back only when Rn is not in the list (architected).
+//
+// UNPREDICTABLE: an empty list (T32: fewer than two registers), Rn = PC,
+// and A32/T32 writeback with Rn in the list are UNDEFINED.
+// UNPREDICTABLE: T32 lists with both PC and LR, or with SP, and a PC load
+// not last in an IT block, load as listed (PC: LoadWritePC).
 func (t *translator) LDM(f *fields) bool {
 	list, rn, wb := f.r&0xffff, f.n, f.W == 1
 	n := uint32(bits.OnesCount32(list))
@@ -330,10 +334,12 @@ func (t *translator) LDM(f *fields) bool {
 }
 
 // STM translates STM/STMIA/STMDA/STMDB/STMIB and PUSH (A8.8.199-202,
-// A8.8.133). UNPREDICTABLE, as QEMU: an empty list (T32: fewer than two),
-// Rn = PC, and T32 writeback with Rn in the list are UNDEFINED; otherwise
-// a listed Rn stores its value before writeback, and a listed PC stores
-// the PC value (A32: address + 8, T32: + 4).
+// A8.8.133).
+//
+// UNPREDICTABLE: an empty list (T32: fewer than two registers), Rn = PC,
+// and T32 writeback with Rn in the list are UNDEFINED.
+// UNPREDICTABLE: A32/T16 writeback with Rn in the list (not lowest) stores
+// the original Rn; a listed PC (A32 STM, T32) stores address + 8 / + 4.
 func (t *translator) STM(f *fields) bool {
 	list, rn, wb := f.r&0xffff, f.n, f.W == 1
 	n := uint32(bits.OnesCount32(list))
@@ -353,10 +359,12 @@ func (t *translator) STM(f *fields) bool {
 
 // LDMUser translates the A32 LDM with S=1: LDM (User registers) without
 // the PC (B9.3.5) and LDM (exception return) with it (B9.3.4).
-// UNPREDICTABLE, as QEMU: in User mode both are UNDEFINED (checked when
-// run, as blocks are shared between privilege levels); the user-registers
-// form with writeback, and exception return with writeback and Rn in the
-// list, are UNDEFINED; an empty list (user form) is UNDEFINED.
+//
+// UNPREDICTABLE: in User mode both are UNDEFINED (checked when the op runs:
+// translations are shared between privilege levels).
+// UNPREDICTABLE: the user-registers form with writeback, exception return
+// with writeback and Rn in the list, and an empty list are UNDEFINED.
+// UNPREDICTABLE: exception return in System mode (no SPSR) only branches.
 func (t *translator) LDMUser(f *fields) bool {
 	list, rn, wb := f.r&0xffff, f.n, f.W == 1
 	n := uint32(bits.OnesCount32(list))
@@ -380,9 +388,10 @@ func (t *translator) LDMUser(f *fields) bool {
 	return true
 }
 
-// STMUser translates STM (User registers) (B9.3.14). UNPREDICTABLE, as
-// QEMU: UNDEFINED in User mode (checked when run), writeback is performed,
-// a listed PC stores the PC value.
+// STMUser translates STM (User registers) (B9.3.14).
+//
+// UNPREDICTABLE: UNDEFINED in User mode (checked when the op runs); W=1
+// writes back; an empty list is UNDEFINED; a listed PC stores address + 8.
 func (t *translator) STMUser(f *fields) bool {
 	list, rn, wb := f.r&0xffff, f.n, f.W == 1
 	n := uint32(bits.OnesCount32(list))
@@ -397,10 +406,11 @@ func (t *translator) STMUser(f *fields) bool {
 	return true
 }
 
-// Exclusives (A8.8.75-78 LDREX*, A8.8.212-215 STREX*). UNPREDICTABLE
-// register choices are UNDEFINED, as in QEMU: any of Rt, Rt2, Rn, Rd the
-// PC; (Thumb) Rt, Rt2 or Rd the SP; Rd equal to Rn, Rt or Rt2; LDREXD
-// with Rt == Rt2; A32 doubleword forms with an odd Rt.
+// Exclusives (A8.8.75-78 LDREX*, A8.8.212-215 STREX*).
+//
+// UNPREDICTABLE: these register choices are UNDEFINED: any of Rt, Rt2, Rn,
+// Rd the PC; (Thumb) Rt, Rt2 or Rd the SP; Rd equal to Rn, Rt or Rt2;
+// LDREXD with Rt == Rt2; A32 doubleword forms with an odd Rt.
 
 func (t *translator) ldrex(f *fields, size uint8) bool {
 	rt, rn := f.t, f.n
@@ -466,10 +476,11 @@ func (t *translator) CLREX(f *fields) bool {
 	return true
 }
 
-// SWP/SWPB (A8.8.229): deprecated in ARMv7 but executed, as QEMU's
-// cortex-a15 does. UNPREDICTABLE register choices behave as QEMU: the
-// registers read as usual (the PC as address + 8), and Rt = PC branches
-// (no interworking).
+// SWP/SWPB (A8.8.229): deprecated in ARMv7 but executed whatever SCTLR.SW
+// says, as QEMU's cortex-a15 does.
+//
+// UNPREDICTABLE: PC operands read as address + 8; Rt = PC branches without
+// interworking; Rn == Rt or Rt2 uses the old Rn as the address.
 func (t *translator) SWP(f *fields) bool  { return t.swp(f, 4) }
 func (t *translator) SWPB(f *fields) bool { return t.swp(f, 1) }
 
@@ -481,8 +492,9 @@ func (t *translator) swp(f *fields, size uint8) bool {
 	return true
 }
 
-// TBB/TBH (A8.8.238): a branch, so the block ends. UNPREDICTABLE, as QEMU:
-// Rn = SP, Rm = SP or PC, and use outside the last slot of an IT block all
+// TBB/TBH (A8.8.238): a branch, so the block ends.
+//
+// UNPREDICTABLE: Rn = SP, Rm = SP or PC, and use not last in an IT block
 // execute normally.
 func (t *translator) TBB(f *fields) bool {
 	t.emit(Op{fn: opTBB, rn: uint8(f.n), rm: uint8(f.m), imm: t.pcRead()})
@@ -498,6 +510,9 @@ func (t *translator) TBH(f *fields) bool {
 
 // Memory hints (A8.8.127-130): no-ops that never fault. They still get an
 // op so that tracing shows them.
+//
+// UNPREDICTABLE: Rm = PC, PLDW with Rn = PC, and the T32 literal form with
+// bit 21 set are hints too; unallocated hint encodings are NOPs.
 func (t *translator) PLD(f *fields) bool     { return t.memHint() }
 func (t *translator) PLDW(f *fields) bool    { return t.memHint() }
 func (t *translator) PLI(f *fields) bool     { return t.memHint() }

@@ -131,11 +131,20 @@ func wantAbort(pc, fsr, far uint32) func(t *testing.T, c *CPU) {
 	}
 }
 
-func wantUndef(pc, size uint32) func(t *testing.T, c *CPU) {
+// wantUndef checks that the instruction at pc took the Undefined
+// Instruction exception; lrOff is 4 in ARM state, 2 in Thumb state
+// (ARM ARM B1.8.4, table B1-7).
+func wantUndef(pc, lrOff uint32) func(t *testing.T, c *CPU) {
 	return func(t *testing.T, c *CPU) {
 		t.Helper()
 		got := []uint32{c.Mode(), c.R[14], c.R[15]}
-		want := []uint32{ModeUND, pc + size, vecUndef}
+		// LR_und is the address + 4 in ARM state, + 2 in Thumb state,
+		// whatever the size (ARM ARM B1.8.3).
+		lr := pc + 4
+		if c.SPSR()&psrT != 0 {
+			lr = pc + 2
+		}
+		want := []uint32{ModeUND, lr, vecUndef}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("undefined [mode lr pc] (-want +got):\n%s", d)
 		}
@@ -567,13 +576,13 @@ func TestMemT32(t *testing.T) {
 			regs: map[int]uint32{0: 0x10000000},
 			want: map[int]uint32{15: A + 12}, check: wantMode(ModeSVC, true)},
 		{name: "ldm writeback with Rn in list is UNDEFINED", thumb: true, code: []uint32{0xe8b1, 0x0006},
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 4)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A, 2)},
 		{name: "ldm of one register is UNDEFINED", thumb: true, code: []uint32{0xe891, 0x0004},
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 4)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A, 2)},
 		{name: "store with Rn = pc is UNDEFINED", thumb: true, code: []uint32{0xf8cf, 0x0004},
-			check: wantUndef(A, 4)},
+			check: wantUndef(A, 2)},
 		{name: "imm8 form with P=0 W=0 is UNDEFINED", thumb: true, code: []uint32{0xf851, 0x0804},
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 4)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A, 2)},
 	})
 }
 
