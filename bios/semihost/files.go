@@ -261,16 +261,22 @@ func (r *featureReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// istty is SYS_ISTTY (0x09): 1 for the console (and host character
-// devices), 0 for files, -1 for a bad handle.
+// istty is SYS_ISTTY (0x09): 1 for a console stream that is a host
+// terminal and for host character devices, 0 otherwise, -1 for a bad
+// handle. Like QEMU, the console answer follows the host stream: a guest
+// whose output goes to a file or pipe is not on a terminal.
 func (h *Host) istty(param uint32, mem Memory) uint32 {
 	_, f, ok := h.handleArg(mem, param, 1)
 	if !ok {
 		return fail
 	}
 	switch f.kind {
-	case kindStdin, kindStdout, kindStderr:
-		return 1
+	case kindStdin:
+		return isCharDevice(h.Stdin)
+	case kindStdout:
+		return isCharDevice(h.Stdout)
+	case kindStderr:
+		return isCharDevice(h.Stderr)
 	case kindHost:
 		if st, err := f.host.Stat(); err == nil && st.Mode()&fs.ModeCharDevice != 0 {
 			return 1
@@ -403,4 +409,14 @@ func (h *Host) fileErrno(err error) uint32 {
 		return EACCES
 	}
 	return e
+}
+
+// isCharDevice reports 1 when s is a host file that is a character device.
+func isCharDevice(s any) uint32 {
+	if f, ok := s.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&fs.ModeCharDevice != 0 {
+			return 1
+		}
+	}
+	return 0
 }
