@@ -42,6 +42,8 @@ type Loop struct {
 	reset    bool
 	vtime    uint64 // deterministic mode: virtual ns
 	quit     atomic.Bool
+	// sliceStart is the retired count when the current slice began.
+	sliceStart uint64
 }
 
 // Quit makes Run return soon; it may be called from any goroutine (the
@@ -83,6 +85,13 @@ type Result struct {
 func (l *Loop) Run() (Result, error) {
 	start := time.Now()
 	l.exited, l.reset = false, false
+	l.sliceStart = l.CPU.Retired()
+	if l.ICountShift < 0 {
+		l.Clock.SetLive(func() uint64 { return uint64(time.Since(start)) })
+	} else {
+		l.Clock.SetLive(func() uint64 { return l.vtime + (l.CPU.Retired()-l.sliceStart)<<l.ICountShift })
+	}
+	defer l.Clock.SetLive(nil)
 	for {
 		budget := l.budget()
 		if l.MaxInsns > 0 {
@@ -137,6 +146,7 @@ func (l *Loop) advance(n uint64, start time.Time) {
 		return
 	}
 	l.vtime += n << l.ICountShift
+	l.sliceStart = l.CPU.Retired()
 	l.Clock.AdvanceTo(l.vtime)
 }
 

@@ -3,7 +3,8 @@
 # installed, the same images on qemu-system-arm, plain and with
 # -icount shift=0, printing wall times, Mimic's guest MIPS and the speed
 # ratios Mimic/QEMU (>1 means Mimic is faster). Also Mimic's peak RSS with
-# -m 1024. Benchmarks, not tests: nothing here fails on a slow result.
+# -m 1024, and the Linux boot times (scripts/bench-linux.sh). Benchmarks,
+# not tests: nothing here fails on a slow result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MIMIC=${MIMIC:-bin/mimic}
@@ -36,3 +37,9 @@ for img in roms/bench/bench-arm.elf roms/bench/bench-thumb.elf; do
 done
 "$MIMIC" -m 1024 --semihosting --nographic --kernel roms/bench/bench-arm.elf --stats 2>&1 >/dev/null | sed -n 's/.*peak RSS/peak RSS with -m 1024:/p'
 [ -n "$QEMU" ] || echo "(qemu-system-arm not installed: no ratios; scripts/apt-install.sh qemu-system-arm)"
+
+# Linux boots (Debian kernels): boot-to-prompt and boot-to-poweroff ratios.
+echo
+echo "Linux boots (-m 512):"
+[ -f .cache/guests/initrd.gz ] || scripts/fetch-guests.sh >/dev/null
+scripts/bench-linux.sh

@@ -183,6 +183,8 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// Devices log guest errors through the default logger.
+	slog.SetDefault(log)
 
 	cfg := virt.Config{
 		RAMSize: ram, Kernel: o.kernel, Append: o.appendLine,

@@ -162,11 +162,12 @@ func (c *CPU) findBlock(pc uint32, st uint32) *Block {
 	user := c.mode == ModeUSR
 	e, pa, fsr := c.mem.fill(pc, accExec, user)
 	if fsr == 0 && e == nil {
-		// Not RAM or ROM: executing from MMIO or unmapped space.
+		// Not RAM or ROM: executing from MMIO or unmapped space. Only this
+		// is a guest error; MMU faults are the guest's demand paging.
 		fsr = c.mem.faultStatus(fsExtAbort)
+		c.guestError("instruction fetch from a physical address that is not memory", "pc", hex32(pc), "pa", hex64(pa))
 	}
 	if fsr != 0 {
-		c.guestError("prefetch abort", "pc", hex32(pc), "fsr", hex32(fsr))
 		c.prefetchAbort(pc, c.IT, fsr)
 		c.R[15] = c.nextPC
 		c.exit = false

@@ -35,7 +35,8 @@ type CP15Config struct {
 }
 
 // EnableCP15 installs the system control coprocessor, the debug
-// coprocessor (CP14) and the MMU, and resets them.
+// coprocessor (CP14) and the MMU, in their reset state (SCTLR.V=0 and
+// VBAR=0, so the vectors stay at 0). Boards call it once after New.
 func (c *CPU) EnableCP15(cfg CP15Config) {
 	cp := &cp15{c: c, cfg: cfg}
 	cp.vmsa.c = c
@@ -46,8 +47,6 @@ func (c *CPU) EnableCP15(cfg CP15Config) {
 	cp.Reset()
 	dbg.Reset()
 	c.mem.flushAll()
-	c.cache.flush()
-	c.R[15] = c.vectorBase()
 }
 
 // cpacr returns CPACR, for the VFP group's access checks (ARM ARM B4.1.40):
@@ -141,6 +140,9 @@ func (cp *cp15) Reset() {
 	cp.vmsa.reset()
 	cp.pmu.reset(cp)
 	cp.cpacr = 0
+	if !hasNEON {
+		cp.cpacr = 1 << 31 // ASEDIS is RAO without Advanced SIMD (QEMU with neon=off)
+	}
 	cp.par = 0
 	cp.contextidr = 0
 	cp.tpidrurw, cp.tpidruro, cp.tpidrprw = 0, 0, 0

@@ -134,6 +134,8 @@ type CPU struct {
 	exclAddr  uint32
 	exclSize  uint8
 
+	vfp vfpState // Floating-point Extension (vfp.go)
+
 	irqLine, fiqLine bool
 	halted           bool // in WFI/WFE until an interrupt or event
 	haltWFE          bool // halted by WFE rather than WFI
@@ -209,12 +211,16 @@ func (c *CPU) Reset() {
 	c.bankR14 = [numBanks]uint32{}
 	c.usrR8_12 = [5]uint32{}
 	c.fiqR8_12 = [5]uint32{}
-	c.N, c.Z, c.C, c.V, c.Q = false, false, false, false, false
+	// The flags are UNKNOWN after reset; QEMU's reset leaves Z set (its
+	// zero-means-set Z representation starts at 0), and we match it so
+	// programs that print their boot CPSR agree.
+	c.N, c.Z, c.C, c.V, c.Q = false, true, false, false, false
 	c.GE, c.IT, c.T, c.E = 0, 0, false, false
 	c.A, c.I, c.F = true, true, true
 	c.mode = ModeSVC
 	c.exclValid = false
 	c.halted = false
+	c.vfp.reset()
 	for _, cp := range c.cp {
 		if r, ok := cp.(interface{ Reset() }); ok {
 			r.Reset()

@@ -1,6 +1,6 @@
 package arm
 
-//go:generate go run ./internal/decodegen -o decode_gen.go spec/a32_dp.decode spec/a32_mem.decode spec/a32_ctl.decode spec/t32_dp.decode spec/t32_mem.decode spec/t32_ctl.decode spec/t16_dp.decode spec/t16_mem.decode spec/t16_ctl.decode
+//go:generate go run ./internal/decodegen -o decode_gen.go spec/a32_dp.decode spec/a32_mem.decode spec/a32_ctl.decode spec/t32_dp.decode spec/t32_mem.decode spec/t32_ctl.decode spec/t16_dp.decode spec/t16_mem.decode spec/t16_ctl.decode spec/a32_vfp.decode spec/t32_vfp.decode
 
 // handlerID names the translator method that handles a pattern.
 type handlerID uint16

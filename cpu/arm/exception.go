@@ -111,7 +111,7 @@ func (c *CPU) dataAbort(o *Op, dfsr, dfar uint32) {
 // bkptException takes the Prefetch Abort that BKPT raises as a debug event
 // when no debugger is attached (ARM ARM C4.1, B3.13.3: IFSR.FS = 0b00010).
 func (c *CPU) bkptException(o *Op) {
-	c.prefetchAbort(o.pc, o.it, 0x2)
+	c.prefetchAbort(o.pc, o.it, c.mem.faultStatus(fsDebug))
 	c.mem.sys.ifar = 0 // IFAR is UNKNOWN for debug events; keep it stable
 }
 

@@ -79,8 +79,11 @@ func (m *memState) flushAll() {
 // every page of a larger mapping that holds va.
 func (m *memState) flushPage(va uint32) {
 	i := va >> pageShift & (tlbSize - 1)
+	vpage := va &^ pageMask
 	for k := range m.tlb {
-		m.tlb[k][i] = emptyTLBEntry
+		if e := &m.tlb[k][i]; e.read == vpage || e.write == vpage || e.exec == vpage {
+			*e = emptyTLBEntry
+		}
 	}
 	if m.bigs > 0 {
 		n := 0

@@ -200,7 +200,7 @@ func (v *vmsa) readPhys(pa uint64, size int) (uint64, bool) {
 	} else {
 		var ok bool
 		if d, ok = v.c.Bus.Read(pa, size); !ok {
-			v.c.log.Warn("guest error: translation table walk from unmapped physical address", "pa", hex64(pa))
+			v.c.guestError("translation table walk from unmapped physical address", "pa", hex64(pa))
 			return 0, false
 		}
 	}

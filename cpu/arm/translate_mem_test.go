@@ -132,14 +132,12 @@ func wantAbort(pc, fsr, far uint32) func(t *testing.T, c *CPU) {
 }
 
 // wantUndef checks that the instruction at pc took the Undefined
-// Instruction exception; lrOff is 4 in ARM state, 2 in Thumb state
-// (ARM ARM B1.8.4, table B1-7).
-func wantUndef(pc, lrOff uint32) func(t *testing.T, c *CPU) {
+// Instruction exception. LR_und is the address + 4 in ARM state, + 2 in
+// Thumb state, whatever the instruction's size (ARM ARM B1.8.4, table B1-7).
+func wantUndef(pc uint32) func(t *testing.T, c *CPU) {
 	return func(t *testing.T, c *CPU) {
 		t.Helper()
 		got := []uint32{c.Mode(), c.R[14], c.R[15]}
-		// LR_und is the address + 4 in ARM state, + 2 in Thumb state,
-		// whatever the size (ARM ARM B1.8.3).
 		lr := pc + 4
 		if c.SPSR()&psrT != 0 {
 			lr = pc + 2
@@ -292,7 +290,7 @@ func TestMemA32Dual(t *testing.T) {
 			regs: map[int]uint32{1: D + 2, 2: 9}, want: map[int]uint32{2: 9},
 			check: wantAbort(A, fsAlignment, D+2)},
 		{name: "ldrd odd Rt is UNDEFINED", code: []uint32{0xe1c410d0, armLoop}, // ldrd r1, [r4]
-			regs: map[int]uint32{4: D}, check: wantUndef(A, 4)},
+			regs: map[int]uint32{4: D}, check: wantUndef(A)},
 		{name: "ldrd second word aborts", code: []uint32{0xe1c120d0, armLoop}, // ldrd r2, r3, [r1]
 			regs: map[int]uint32{1: A + 0xffffc, 2: 9}, want: map[int]uint32{2: 9},
 			check: wantAbort(A, fsExtAbort, A+0x100000)},
@@ -325,9 +323,9 @@ func TestMemA32Multiple(t *testing.T) {
 			regs: map[int]uint32{1: D}, mem: map[uint32]uint32{D: 5, D + 4: 6},
 			want: map[int]uint32{0: 5, 1: 6}},
 		{name: "ldm writeback with Rn in list is UNDEFINED", code: []uint32{0xe8b10003, armLoop}, // ldm r1!, {r0, r1}
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 4)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A)},
 		{name: "ldm empty list is UNDEFINED", code: []uint32{0xe8910000, armLoop},
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 4)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A)},
 		{name: "ldm aborting in the second page changes nothing", code: []uint32{0xe8b1003c, armLoop}, // ldm r1!, {r2-r5}
 			regs: map[int]uint32{1: A + 0xffff8, 2: 2, 3: 3},
 			check: func(t *testing.T, c *CPU) {
@@ -394,9 +392,9 @@ func TestMemA32UserAndExceptionReturn(t *testing.T) {
 			}},
 		{name: "ldm user registers in User mode is UNDEFINED", code: []uint32{0xe8d16000, armLoop},
 			regs: map[int]uint32{1: D}, setup: func(c *CPU) { c.switchMode(ModeUSR) },
-			check: wantUndef(A, 4)},
+			check: wantUndef(A)},
 		{name: "ldm user registers with writeback is UNDEFINED", code: []uint32{0xe8f16000, armLoop},
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 4)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A)},
 	})
 }
 
@@ -443,7 +441,7 @@ func TestMemA32Exclusive(t *testing.T) {
 		{name: "strex misaligned faults", code: []uint32{strex, armLoop},
 			regs: map[int]uint32{1: D + 1}, check: wantAbort(A, fsAlignment|fsWnR, D+1)},
 		{name: "strex Rd == Rt is UNDEFINED", code: []uint32{0xe1812f92, armLoop}, // strex r2, r2, [r1]
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 4)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A)},
 		{name: "exception entry clears the monitor", code: []uint32{ldrex, 0xef000000}, n: 2, // svc #0
 			regs: map[int]uint32{1: D},
 			check: func(t *testing.T, c *CPU) {
@@ -576,13 +574,13 @@ func TestMemT32(t *testing.T) {
 			regs: map[int]uint32{0: 0x10000000},
 			want: map[int]uint32{15: A + 12}, check: wantMode(ModeSVC, true)},
 		{name: "ldm writeback with Rn in list is UNDEFINED", thumb: true, code: []uint32{0xe8b1, 0x0006},
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 2)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A)},
 		{name: "ldm of one register is UNDEFINED", thumb: true, code: []uint32{0xe891, 0x0004},
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 2)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A)},
 		{name: "store with Rn = pc is UNDEFINED", thumb: true, code: []uint32{0xf8cf, 0x0004},
-			check: wantUndef(A, 2)},
+			check: wantUndef(A)},
 		{name: "imm8 form with P=0 W=0 is UNDEFINED", thumb: true, code: []uint32{0xf851, 0x0804},
-			regs: map[int]uint32{1: D}, check: wantUndef(A, 2)},
+			regs: map[int]uint32{1: D}, check: wantUndef(A)},
 	})
 }
 

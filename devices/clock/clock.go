@@ -14,6 +14,10 @@ type Clock struct {
 	now    uint64
 	seq    uint64
 	events eventHeap
+	// live, when set, tells how far time has moved since the last
+	// AdvanceTo while the CPU runs a slice, so devices read (but do not
+	// fire events at) the precise current time.
+	live func() uint64
 }
 
 // Event is a scheduled callback. Its zero value is not scheduled.
@@ -28,7 +32,19 @@ type Event struct {
 func New() *Clock { return &Clock{} }
 
 // Now returns the current virtual time in nanoseconds.
-func (c *Clock) Now() uint64 { return c.now }
+func (c *Clock) Now() uint64 {
+	if c.live != nil {
+		if t := c.live(); t > c.now {
+			return t
+		}
+	}
+	return c.now
+}
+
+// SetLive installs the source of the time between AdvanceTo calls (the
+// run loop's instruction count or host time); nil removes it. Events
+// still fire only in AdvanceTo.
+func (c *Clock) SetLive(fn func() uint64) { c.live = fn }
 
 // Schedule arranges for fn to run when the clock reaches at (virtual ns).
 // A time in the past fires at the next AdvanceTo. The returned event can be

@@ -1,9 +1,19 @@
 // Package virt is the QEMU-compatible `virt` board for 32-bit ARM: the same
-// memory map, interrupt numbers and device-tree shape as QEMU's hw/arm/virt,
-// so kernels and firmware built for QEMU run unmodified.
+// memory map, interrupt numbers and device-tree shape as QEMU 7.2's
+// hw/arm/virt with -cpu cortex-a15, so kernels and firmware built for QEMU
+// run unmodified.
 //
 // The board is tables (memory map, interrupt map) plus one create function
-// per device that maps it, wires its interrupt and describes it.
+// per device that maps it, wires its interrupt and writes its device-tree
+// node (create.go), so the description cannot drift from the wiring.
+//
+// Devices: GICv2 (288 interrupts), the CPU's generic timer, PL011 UART,
+// PL031 RTC, fw_cfg (minimal, see devices/fwcfg), 32 empty virtio-mmio
+// transports, two 64 MiB flash banks and RAM from 0x40000000. What QEMU's
+// board has and Mimic's lacks: PCIe (and the GICv2m MSI frame that serves
+// it), the PL061 GPIO controller with its gpio-keys power button, and a
+// CFI command set on the flash (see createFlash). The device tree says so
+// by omitting those nodes (see testdata/README).
 package virt
 
 import (
@@ -14,37 +24,62 @@ import (
 	"os"
 	"time"
 
+	"mimic/bios/boot"
+	"mimic/bios/fdt"
 	"mimic/bios/image"
+	"mimic/bios/psci"
 	"mimic/bios/semihost"
 	"mimic/cpu/arm"
+	"mimic/devices/armtimer"
 	"mimic/devices/bus"
 	"mimic/devices/clock"
-	"mimic/devices/irq"
+	"mimic/devices/fwcfg"
+	"mimic/devices/gicv2"
 	"mimic/devices/pl011"
+	"mimic/devices/pl031"
 	"mimic/machine"
 )
 
 // Memory map, as QEMU's virt (hw/arm/virt.c base_memmap).
 const (
-	FlashBase = 0x00000000
-	FlashSize = 0x08000000
-	GICDBase  = 0x08000000
-	GICCBase  = 0x08010000
-	UARTBase  = 0x09000000
-	RTCBase   = 0x09010000
-	FwCfgBase = 0x09020000
-	MMIOBase  = 0x0a000000 // 32 virtio-mmio transports, 0x200 apart
-	MMIOSize  = 0x200
-	NumMMIO   = 32
-	RAMBase   = 0x40000000
+	FlashBase     = 0x00000000
+	FlashSize     = 0x08000000 // two banks
+	FlashBankSize = FlashSize / 2
+	GICDBase      = 0x08000000
+	GICDSize      = 0x00010000 // the DT's window; the registers use 4 KiB
+	GICCBase      = 0x08010000
+	GICCSize      = 0x00010000 // the DT's window; the registers use 8 KiB
+	UARTBase      = 0x09000000
+	UARTSize      = 0x00001000
+	RTCBase       = 0x09010000
+	RTCSize       = 0x00001000
+	FwCfgBase     = 0x09020000
+	MMIOBase      = 0x0a000000 // 32 virtio-mmio transports, 0x200 apart
+	MMIOSize      = 0x200
+	NumMMIO       = 32
+	PlatformBase  = 0x0c000000 // QEMU's dynamic sysbus window: empty here
+	PlatformSize  = 0x02000000
+	RAMBase       = 0x40000000
 )
 
 // Interrupt map: SPI numbers (GIC INTID = 32 + SPI), as QEMU's a15irqmap.
 const (
-	IRQUART = 1
-	IRQRTC  = 2
-	IRQMMIO = 16 // first of 32
+	IRQUART     = 1
+	IRQRTC      = 2
+	IRQMMIO     = 16 // first of 32
+	IRQPlatform = 64 // first SPI of the platform bus (QEMU: 64..95)
 )
+
+// Generic timer PPIs (INTIDs), as QEMU's virt wires a Cortex-A15's timer.
+const (
+	PPITimerSecPhys = 29 // secure physical timer (not modelled)
+	PPITimerPhys    = 30 // non-secure physical timer
+	PPITimerVirt    = 27 // virtual timer
+	PPITimerHyp     = 26 // hypervisor timer (not modelled)
+)
+
+// NumIRQs is the GIC's interrupt count on QEMU's virt: 32 private + 256 SPIs.
+const NumIRQs = 288
 
 // RAM limits: without highmem the 32-bit virt board has RAM up to 4 GiB
 // minus its base (QEMU refuses more for a 32-bit CPU without LPAE highmem).
@@ -53,16 +88,28 @@ const (
 	DefaultRAM = 128 << 20
 )
 
+// DeterministicEpoch is what the RTC reads at virtual time zero in
+// deterministic (--icount) mode, so that runs are reproducible:
+// 2025-01-01 00:00:00 UTC. In realtime mode the RTC starts at the host's
+// wall-clock time, as QEMU's default -rtc base=utc does.
+var DeterministicEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // Config describes one virt machine.
 type Config struct {
 	RAMSize uint64 // bytes; DefaultRAM when zero
 	Kernel  string // path of the kernel or bare-metal program
+	Initrd  string // path of the initial ramdisk (Linux kernels only)
 	Append  string // kernel command line (also semihosting's GET_CMDLINE)
+	DTB     string // path of a device tree blob to use instead of the board's
+	Bios    string // path of a firmware image for the first flash bank
 
 	Semihosting bool
 	// ICountShift selects deterministic time (>= 0: 2^shift ns per
 	// instruction); negative means realtime.
 	ICountShift int
+	// RTCStart, when not zero, is what the RTC reads at virtual time
+	// zero, overriding the mode's default (see DeterministicEpoch).
+	RTCStart time.Time
 
 	Serial io.Writer     // PL011 output; nil discards
 	Input  <-chan []byte // PL011 input; nil for none
@@ -83,37 +130,53 @@ type Machine struct {
 	Bus   *bus.Bus
 	CPU   *arm.CPU
 	Clock *clock.Clock
+	GIC   *gicv2.GIC
+	Timer *armtimer.Timer
 	UART  *pl011.UART
+	RTC   *pl031.RTC
+	FwCfg *fwcfg.Device
+	PSCI  *psci.Handler
 	Loop  *machine.Loop
+
 	ram   []byte
+	flash []byte // first flash bank, only with --bios
 	semi  *semihost.Host
-	entry entry
+
+	dt      *fdt.Node // the board's device tree while it is built
+	dtb     []byte    // the blob handed to the guest
+	boot    *boot.Boot
+	stopErr error // why the machine stopped, when not a guest exit
 }
 
-type entry struct {
-	pc    uint32
-	thumb bool
-	regs  [4]uint32
-}
-
-// ErrConfig marks errors in the user's configuration or images:
-// errors.Is(err, ErrConfig) tells them from failures while running.
+// ErrConfig marks errors in the user's configuration or images.
 var ErrConfig = errors.New("configuration error")
 
-type configError struct{ err error }
-
-func (e configError) Error() string        { return e.err.Error() }
-func (e configError) Unwrap() error        { return e.err }
-func (e configError) Is(target error) bool { return target == ErrConfig }
-
 func configErr(format string, args ...any) error {
-	return configError{fmt.Errorf(format, args...)}
+	return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
 }
 
-// New builds the machine and loads the kernel file cfg.Kernel.
+// wrapConfig marks an error from the boot loader as a configuration error.
+func wrapConfig(err error) error {
+	if err == nil || errors.Is(err, ErrConfig) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrConfig, err)
+}
+
+// New builds the machine and loads cfg.Kernel (or cfg.Bios).
 func New(cfg Config) (*Machine, error) {
-	if cfg.Kernel == "" {
-		return nil, configErr("no kernel given (--kernel FILE)")
+	switch {
+	case cfg.Kernel == "" && cfg.Bios == "":
+		return nil, configErr("no kernel given (--kernel FILE, or --bios FILE for firmware)")
+	case cfg.Kernel != "" && cfg.Bios != "":
+		return nil, configErr("--kernel with --bios is not supported yet (QEMU hands the kernel to the firmware through fw_cfg)")
+	}
+	if cfg.Bios != "" {
+		data, err := os.ReadFile(cfg.Bios)
+		if err != nil {
+			return nil, configErr("firmware: %v", err)
+		}
+		return newMachine(cfg, func(m *Machine) error { return m.loadFirmware(cfg.Bios, data) })
 	}
 	data, err := os.ReadFile(cfg.Kernel)
 	if err != nil {
@@ -124,18 +187,54 @@ func New(cfg Config) (*Machine, error) {
 
 // NewFromImage is New with the kernel given as bytes (the bundled demo).
 func NewFromImage(cfg Config, name string, data []byte) (*Machine, error) {
+	return newMachine(cfg, func(m *Machine) error { return m.loadKernel(name, data) })
+}
+
+// DeviceTree builds the machine cfg describes, without starting it, and
+// returns the device tree blob the guest would be given (--dump-dtb). With
+// neither a kernel nor firmware it is the board's tree with /memory and
+// /psci filled in, as QEMU's dumpdtb gives without -kernel.
+func DeviceTree(cfg Config) ([]byte, error) {
+	var m *Machine
+	var err error
+	if cfg.Kernel == "" && cfg.Bios == "" {
+		m, err = newMachine(cfg, func(m *Machine) error {
+			m.boot = boot.NoKernel(RAMBase, m.cfg.RAMSize)
+			return nil
+		})
+	} else {
+		m, err = New(cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.dtb == nil {
+		return nil, configErr("this guest gets no device tree: the bare-metal program covers the start of RAM, where the tree would go")
+	}
+	return m.dtb, nil
+}
+
+func newMachine(cfg Config, load func(*Machine) error) (*Machine, error) {
+	if cfg.Initrd != "" && cfg.Kernel == "" {
+		return nil, configErr("--initrd needs --kernel")
+	}
 	m, err := build(cfg)
 	if err != nil {
 		return nil, err
 	}
-	if err := m.loadKernel(name, data); err != nil {
+	if err := load(m); err != nil {
 		return nil, err
 	}
-	m.reset()
+	if err := m.finishDeviceTree(); err != nil {
+		return nil, err
+	}
+	if err := m.reset(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
-// build creates the board's memory, CPU and devices.
+// build creates the board's memory, CPU and devices and its device tree.
 func build(cfg Config) (*Machine, error) {
 	if cfg.RAMSize == 0 {
 		cfg.RAMSize = DefaultRAM
@@ -162,9 +261,30 @@ func build(cfg Config) (*Machine, error) {
 	m.CPU = arm.New(m.Bus, arm.Config{MIDR: midrCortexA15}, cfg.Log)
 	m.Loop = &machine.Loop{CPU: m.CPU, Clock: m.Clock, ICountShift: cfg.ICountShift,
 		Timeout: cfg.Timeout, MaxInsns: cfg.MaxInsns}
-	if err := m.createUART(); err != nil {
-		return nil, err
+
+	// The creation order is QEMU's (machvirt_init and arm_load_dtb), which
+	// with libfdt's habit of inserting each new node and property first
+	// gives the same blob layout (see finishDeviceTree).
+	m.createFDT()
+	steps := []func() error{
+		m.createClock,
+		m.createTimer,
+		m.createCPUs,
+		m.createFlash,
+		m.createGIC,
+		m.createPMU,
+		m.createUART,
+		m.createRTC,
+		m.createVirtioMMIO,
+		m.createFwCfg,
+		m.createPlatformBus,
 	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	m.createPSCI()
 	if cfg.Semihosting {
 		m.createSemihosting()
 	}
@@ -172,25 +292,16 @@ func build(cfg Config) (*Machine, error) {
 	return m, nil
 }
 
-// midrCortexA15 is the MIDR QEMU's cortex-a15 reports (r2p1).
-const midrCortexA15 = 0x412fc0f1
+// midrCortexA15 is the MIDR QEMU 7.2's cortex-a15 reports: r4p0 (Linux
+// on qemu-system-arm -M virt -cpu cortex-a15 shows CPU variant 0x4, CPU
+// revision 0 in /proc/cpuinfo).
+const midrCortexA15 = 0x414fc0f0
 
-func (m *Machine) createUART() error {
-	// The interrupt controller comes with the Linux work; until then the
-	// UART's interrupt line is unwired.
-	m.UART = pl011.New(m.cfg.Serial, irq.None)
-	if err := m.Bus.MapDevice("pl011", UARTBase, 0x1000, m.UART); err != nil {
-		return err
-	}
-	if m.cfg.Input != nil {
-		m.Loop.Input = m.cfg.Input
-		m.Loop.Deliver = m.UART.Receive
-	}
-	return nil
-}
-
-// createSemihosting routes SVC 0x123456 (ARM), SVC 0xAB and BKPT 0xAB
-// (Thumb) to the host, as the ARM semihosting spec defines for AArch32.
+// createSemihosting routes SVC 0x123456 (ARM) and SVC 0xAB (Thumb) to the
+// host, as the ARM semihosting spec defines for AArch32 A-profile. BKPT
+// 0xAB is the M-profile trap: on this A-profile board it stays a
+// breakpoint (a Prefetch Abort), as on QEMU's virt (the conformance
+// program exc_bkpt checks it).
 func (m *Machine) createSemihosting() {
 	stdout := m.cfg.Serial
 	stderr := m.cfg.Stderr
@@ -220,78 +331,139 @@ func (m *Machine) createSemihosting() {
 		}
 	}
 	m.CPU.SVCHook = func(c *arm.CPU, imm uint32) bool {
+		// As QEMU (without userspace=on), User-mode code cannot make
+		// semihosting calls: its SVC is an ordinary SVC exception.
+		if c.Mode() == arm.ModeUSR {
+			return false
+		}
 		if (!c.T && imm == 0x123456) || (c.T && imm == 0xab) {
 			call(c)
 			return true
 		}
 		return false
 	}
-	m.CPU.BKPTHook = func(c *arm.CPU, imm uint32) bool {
-		if imm == 0xab {
-			call(c)
-			return true
-		}
-		return false
+}
+
+// semihostImage tells semihosting about the loaded program as QEMU does:
+// SYS_GET_CMDLINE answers the kernel file name followed by --append, and
+// SYS_HEAPINFO puts the heap from the end of the image to the top of RAM,
+// with the stack growing down from the top of RAM to the image's end.
+func (m *Machine) semihostImage(name string, segs []image.Segment) {
+	if m.semi == nil {
+		return
 	}
+	m.semi.Cmdline = name
+	if m.cfg.Append != "" {
+		m.semi.Cmdline += " " + m.cfg.Append
+	}
+	var end uint64
+	for _, s := range segs {
+		end = max(end, s.End())
+	}
+	top := uint32(RAMBase + m.cfg.RAMSize)
+	m.semi.HeapBase, m.semi.HeapLimit = uint32(end), top
+	m.semi.StackBase, m.semi.StackLimit = top, uint32(end)
 }
 
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
-// loadKernel places the image as QEMU's -kernel does for a bare-metal
-// program: an ELF at its physical addresses, entered at its entry point;
-// anything else as a raw image at RAM base + 0x8000... (see bootRaw).
+// loadKernel plans the kernel's boot (bios/boot: placement, registers,
+// initrd) as QEMU's -kernel does.
 func (m *Machine) loadKernel(name string, data []byte) error {
-	kind, err := image.Detect(data)
+	cfg := boot.Config{
+		RAMBase: RAMBase, RAMSize: m.cfg.RAMSize, BoardID: boot.MachineDT,
+		KernelName: name, Kernel: data, Cmdline: m.cfg.Append,
+	}
+	if m.cfg.Initrd != "" {
+		initrd, err := os.ReadFile(m.cfg.Initrd)
+		if err != nil {
+			return configErr("initrd: %v", err)
+		}
+		cfg.InitrdName, cfg.Initrd = m.cfg.Initrd, initrd
+	}
+	b, err := boot.Load(cfg)
 	if err != nil {
+		return wrapConfig(err)
+	}
+	// Check now that every image lands in memory, so that reset cannot
+	// fail later.
+	if err := image.Load(m.Bus, b.Segments...); err != nil {
 		return configErr("kernel %s: %v", name, err)
 	}
-	switch kind {
-	case image.KindELF:
-		e, err := image.ParseELF(data)
-		if err != nil {
-			return configErr("kernel %s: %v", name, err)
-		}
-		if err := image.Load(m.Bus, e.Segments...); err != nil {
-			return configErr("kernel %s: %v", name, err)
-		}
-		m.entry = entry{pc: uint32(e.Entry), thumb: e.Thumb}
-	case image.KindRaw:
-		seg := image.Segment{Addr: RAMBase + rawOffset, Data: data, MemSize: uint64(len(data))}
-		if err := image.Load(m.Bus, seg); err != nil {
-			return configErr("kernel %s: %v", name, err)
-		}
-		m.entry = entry{pc: RAMBase + rawOffset}
-	default:
-		return configErr("kernel %s: %s images are not supported yet", name, kind)
-	}
+	m.semihostImage(name, b.Segments)
+	m.boot = b
 	return nil
 }
 
-// rawOffset is where a raw image goes, relative to RAM base.
-const rawOffset = 0x8000
-
-// reset puts the CPU at the entry point.
-func (m *Machine) reset() {
-	m.CPU.Reset()
-	for i, v := range m.entry.regs {
-		m.CPU.SetReg(i, v)
+// loadFirmware puts a firmware image in the first flash bank (--bios).
+func (m *Machine) loadFirmware(name string, data []byte) error {
+	b, err := boot.Firmware(RAMBase, m.cfg.RAMSize, name, data, FlashBase, FlashBankSize)
+	if err != nil {
+		return wrapConfig(err)
 	}
-	m.CPU.SetReg(15, m.entry.pc)
-	m.CPU.SetThumb(m.entry.thumb)
+	if err := m.mapFirmwareFlash(); err != nil {
+		return err
+	}
+	if err := image.Load(m.Bus, b.Segments...); err != nil {
+		return configErr("firmware %s: %v", name, err)
+	}
+	m.boot = b
+	return nil
 }
 
+// reset puts the machine in its power-on state and the boot images back
+// in memory (QEMU keeps them as ROM blobs and copies them again on every
+// reset, so a rebooted guest starts from the same kernel, initrd and DTB).
+// RAM outside the images keeps its contents, as on QEMU.
+func (m *Machine) reset() error {
+	m.CPU.Reset()
+	m.GIC.Reset()
+	m.Timer.Reset()
+	m.UART.Reset()
+	m.RTC.Reset()
+	m.FwCfg.Reset()
+	if err := image.Load(m.Bus, m.boot.Segments...); err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	// CPU.Reset leaves SVC mode with IRQs, FIQs and aborts masked and
+	// the MMU off, which is what both the Linux boot protocol and a
+	// bare-metal entry want.
+	for i, v := range m.boot.Regs {
+		m.CPU.SetReg(i, v)
+	}
+	m.CPU.SetReg(15, m.boot.Entry)
+	m.CPU.SetThumb(m.boot.Thumb)
+	return nil
+}
+
+// Boot returns the boot plan: where the kernel, initrd and DTB went and
+// the entry state.
+func (m *Machine) Boot() *boot.Boot { return m.boot }
+
+// DTB returns the device tree blob given to the guest (nil for none).
+func (m *Machine) DTB() []byte { return m.dtb }
+
+// RAM returns the guest RAM (for tests and debugging).
+func (m *Machine) RAM() []byte { return m.ram }
+
 // Run runs the machine until the guest exits. It returns the guest's exit
-// code (semihosting); a reset request restarts the guest.
+// code (semihosting, or 0 for PSCI SYSTEM_OFF); a reset request restarts
+// the guest unless NoReboot is set.
 func (m *Machine) Run() (int, error) {
 	for {
 		res, err := m.Loop.Run()
 		if err != nil {
 			return 1, err
 		}
+		if m.stopErr != nil {
+			return 1, m.stopErr
+		}
 		if res.Reset && !m.cfg.NoReboot {
-			m.reset()
+			if err := m.reset(); err != nil {
+				return 1, err
+			}
 			continue
 		}
 		return res.ExitCode, nil

@@ -1,0 +1,157 @@
+package initramfs
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+)
+
+// Marker is the line /init prints once /proc, /sys and /dev are mounted,
+// just before it starts the shell.
+const Marker = "MIMIC-INITRAMFS-READY"
+
+// BlobPath is where the archive holds the file the tests checksum.
+const BlobPath = "/testdata/blob"
+
+// blobSize and blobSeed fix the test file's contents.
+const (
+	blobSize = 256 << 10
+	blobSeed = 0x6d696d6963
+)
+
+// Blob returns the contents of BlobPath: pseudo-random bytes from a fixed
+// seed, so a test can check a guest's sha256sum without reading the archive.
+func Blob() []byte {
+	r := rand.New(rand.NewPCG(blobSeed, blobSeed))
+	b := make([]byte, blobSize)
+	for i := 0; i < len(b); i += 8 {
+		v := r.Uint64()
+		for j := 0; j < 8 && i+j < len(b); j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	return b
+}
+
+// BlobSHA256 returns the hex SHA-256 of Blob, as sha256sum prints it.
+func BlobSHA256() string {
+	sum := sha256.Sum256(Blob())
+	return hex.EncodeToString(sum[:])
+}
+
+// initScript is /init: busybox's shell mounts the kernel filesystems,
+// prints Marker and runs an interactive shell on the console with it as
+// the controlling terminal (cttyhack picks the real console, ttyAMA0).
+const initScript = `#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /tmp
+mount -t devpts devpts /dev/pts
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root PS1='# '
+echo
+echo "` + Marker + ` $(uname -r)"
+exec setsid cttyhack /bin/sh
+`
+
+// Applets returns the applet names compiled into a busybox binary, read
+// from its applet_names table: the applet names sorted and NUL-separated,
+// starting "[", "[[" in every configuration that has test(1). "busybox"
+// itself is left out.
+func Applets(busybox []byte) ([]string, error) {
+	start := bytes.Index(busybox, []byte("\x00[\x00[[\x00"))
+	if start < 0 {
+		return nil, errors.New("initramfs: no applet table in the busybox binary (is it busybox?)")
+	}
+	var names []string
+	prev := ""
+	for p := start + 1; p < len(busybox); {
+		end := bytes.IndexByte(busybox[p:], 0)
+		if end <= 0 {
+			break
+		}
+		name := string(busybox[p : p+end])
+		if !validApplet(name) || name < prev {
+			break // past the end of the sorted table
+		}
+		if name != "busybox" {
+			names = append(names, name)
+		}
+		prev = name
+		p += end + 1
+	}
+	if len(names) < 10 || !slices.Contains(names, "sh") {
+		return nil, fmt.Errorf("initramfs: applet table has %d names and no sh; not a usable busybox", len(names))
+	}
+	return names, nil
+}
+
+func validApplet(s string) bool {
+	if len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '[') {
+			return false
+		}
+	}
+	return true
+}
+
+// Build writes the gzip-compressed archive for busybox (a static armhf
+// busybox binary) to w: /bin/busybox with a link in /bin for each applet,
+// /sbin, /usr/bin and /usr/sbin linking to /bin, /init, /dev/console, the
+// mount points and BlobPath. The output depends only on busybox.
+func Build(w io.Writer, busybox []byte) error {
+	applets, err := Applets(busybox)
+	if err != nil {
+		return err
+	}
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	cw := NewWriter(zw)
+	for _, d := range []string{"bin", "dev", "proc", "sys", "tmp", "root", "usr", "testdata", "etc"} {
+		perm := uint32(0o755)
+		if d == "tmp" {
+			perm = 0o1777
+		}
+		if err := cw.Dir(d, perm); err != nil {
+			return err
+		}
+	}
+	steps := []func() error{
+		// The kernel opens /dev/console for init before init can mount
+		// devtmpfs, so the node must be in the archive.
+		func() error { return cw.CharDevice("dev/console", 0o600, 5, 1) },
+		func() error { return cw.File("bin/busybox", 0o755, busybox) },
+		func() error { return cw.Symlink("sbin", "bin") },
+		func() error { return cw.Symlink("usr/bin", "../bin") },
+		func() error { return cw.Symlink("usr/sbin", "../bin") },
+		func() error { return cw.File("init", 0o755, []byte(initScript)) },
+		func() error { return cw.File("etc/passwd", 0o644, []byte("root:x:0:0:root:/root:/bin/sh\n")) },
+		func() error { return cw.File(BlobPath[1:], 0o644, Blob()) },
+	}
+	for _, s := range steps {
+		if err := s(); err != nil {
+			return err
+		}
+	}
+	for _, a := range applets {
+		if err := cw.Symlink("bin/"+a, "busybox"); err != nil {
+			return err
+		}
+	}
+	if err := cw.Close(); err != nil {
+		return err
+	}
+	return zw.Close()
+}
