@@ -15,6 +15,9 @@ import (
 type Tracer struct {
 	w     *bufio.Writer
 	Thumb func(insn uint32, size int, pc uint32) string
+	// A32 prints what armasm does not decode (coprocessor, VFP, some
+	// system instructions).
+	A32 func(insn, pc uint32) string
 }
 
 // NewTracer returns a tracer writing to w. Call Flush when done.
@@ -24,7 +27,11 @@ func NewTracer(w io.Writer) *Tracer { return &Tracer{w: bufio.NewWriterSize(w, 6
 func (t *Tracer) Trace(pc uint32, thumb bool, insn uint32, size int) {
 	switch {
 	case !thumb:
-		fmt.Fprintf(t.w, "%08x:  %08x  %s\n", pc, insn, DisasmA32(insn, pc))
+		text, ok := disasmA32(insn)
+		if !ok && t.A32 != nil {
+			text = t.A32(insn, pc)
+		}
+		fmt.Fprintf(t.w, "%08x:  %08x  %s\n", pc, insn, text)
 	case size == 2:
 		fmt.Fprintf(t.w, "%08x:  %04x       %s\n", pc, insn, t.thumb(insn, size, pc))
 	default:
@@ -42,13 +49,13 @@ func (t *Tracer) thumb(insn uint32, size int, pc uint32) string {
 // Flush writes buffered trace output.
 func (t *Tracer) Flush() error { return t.w.Flush() }
 
-// DisasmA32 disassembles one A32 instruction in GNU syntax.
-func DisasmA32(insn, pc uint32) string {
+// disasmA32 disassembles one A32 instruction in GNU syntax with armasm.
+func disasmA32(insn uint32) (string, bool) {
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], insn)
 	inst, err := armasm.Decode(b[:], armasm.ModeARM)
 	if err != nil {
-		return fmt.Sprintf(".inst 0x%08x", insn)
+		return fmt.Sprintf(".inst 0x%08x", insn), false
 	}
-	return armasm.GNUSyntax(inst)
+	return armasm.GNUSyntax(inst), true
 }

@@ -232,6 +232,7 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 	if o.trace {
 		tracer = machine.NewTracer(stderr)
 		tracer.Thumb = thumbDisasm
+		tracer.A32 = armDisasm
 		cfg.Trace = tracer.Trace
 		defer tracer.Flush()
 	}
