@@ -5,7 +5,7 @@ GO      ?= go
 PKGS    := $(shell $(GO) list ./... 2>/dev/null | grep -v /frontend/sdl)
 BIN     := bin/mimic
 
-.PHONY: help build run generate roms test check acceptance bench lint conformance-record tidy-check deps-check
+.PHONY: pgo help build run generate roms test check acceptance bench lint conformance-record tidy-check deps-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -44,6 +44,9 @@ acceptance: build ## end-to-end checks of the mimic binary
 	scripts/acceptance.sh
 
 check: test tidy-check acceptance ## make test, tree-clean checks, acceptance on real guests
+
+pgo: build ## re-record cmd/mimic/default.pgo from the CPU benchmark (and a Linux boot when guests are fetched)
+	scripts/pgo.sh
 
 bench: build ## benchmarks (ratios against QEMU when it is installed)
 	scripts/bench.sh

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -53,6 +54,7 @@ type options struct {
 	gdb         string
 	verbose     bool
 	stats       bool
+	cpuprofile  string
 }
 
 // usageError is a bad command line: exit status 2.
@@ -106,6 +108,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.gdb, "gdb", "", "wait for a GDB connection on this address (not supported yet)")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "log emulator events in detail (guest errors are always logged)")
 	fs.BoolVar(&o.stats, "stats", false, "print instructions, time, MIPS and peak memory to stderr at exit")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a Go CPU profile of the emulator to this file (for PGO and tuning)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: mimic [options]\n\nWith no options, mimic runs its bundled demo.\n\nOptions:\n%s", fs.FlagUsages())
 	}
@@ -261,6 +264,16 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 	}
 	if err != nil {
 		return 0, err
+	}
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return 0, usageError{fmt.Sprintf("--cpuprofile: %v", err)}
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return 0, err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	start := time.Now()
 	code, err := m.Run()
