@@ -216,7 +216,11 @@ type translator struct {
 	itSet   bool
 	itNext  uint8
 	needsPC bool // force an opSetPC before the instruction's ops
-	first   int  // index in ops of the instruction's first op
+	// jump is set by an unconditional branch folded into the block's end
+	// address (jumpTo) instead of an op.
+	jump   bool
+	jumpTo uint32
+	first  int // index in ops of the instruction's first op
 }
 
 // pcRead is the value an instruction reads from the PC (ARM ARM A2.3).
@@ -307,6 +311,9 @@ func (c *CPU) translateBlock(pc uint32, pa uint64, st uint32) *Block {
 	b.ops = t.ops
 	b.ninsn = uint32(t.n)
 	b.end = pc
+	if t.jump {
+		b.end = t.jumpTo
+	}
 	b.itEnd = t.it
 	return b
 }

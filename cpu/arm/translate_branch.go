@@ -44,8 +44,15 @@ func ctlBranchT4(insn uint32) uint32 {
 }
 
 func (t *translator) B(f *fields) bool {
-	t.emit(Op{fn: opBranch, imm: t.pcRead() + f.i})
 	t.end = true
+	if t.cond == condAL && !t.needsPC && t.c.Trace == nil {
+		// An unconditional branch needs no op: the block's fall-through
+		// address becomes the target (still counted as an instruction).
+		// Tracing keeps the op so that every instruction is reported.
+		t.jump, t.jumpTo = true, t.pcRead()+f.i
+		return true
+	}
+	t.emit(Op{fn: opBranch, imm: t.pcRead() + f.i})
 	return true
 }
 
