@@ -17,7 +17,7 @@ import (
 //
 //	%c     condition suffix: field c, or inside an IT block the IT
 //	       condition (Thumb); nothing for AL
-//	%s     "s" when field S is 1
+//	%s     "s" when field S is 1, or 2 outside an IT block
 //	%rx    register named by field x (r0..r12, sp, lr, pc)
 //	%ix    immediate "#N" (signed decimal) of field x
 //	%ux    plain unsigned decimal of field x
@@ -142,7 +142,8 @@ func (d *disasmState) render(format string) string {
 		case 'c':
 			b.WriteString(condNames[d.cond()&0xf])
 		case 's':
-			if d.get('S', 0) == 1 {
+			// S=2 (16-bit Thumb) sets the flags only outside an IT block.
+			if S := d.get('S', 0); S == 1 || S == 2 && d.it&0xf == 0 {
 				b.WriteByte('s')
 			}
 		case 'r', 'i', 'u':
