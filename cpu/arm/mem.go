@@ -3,8 +3,6 @@ package arm
 import (
 	"encoding/binary"
 	"math/bits"
-
-	"mimic/devices/bus"
 )
 
 // Memory access: a software TLB maps a virtual page to the host bytes of
@@ -525,5 +523,3 @@ func (c *CPU) WriteMem(va uint32, buf []byte) error {
 	}
 	return nil
 }
-
-var _ = bus.PageSize
