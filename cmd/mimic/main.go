@@ -279,6 +279,8 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 	code, err := m.Run()
 	if o.stats {
 		printStats(stderr, m.Retired(), time.Since(start))
+		tr, inv := m.CPU.CacheStats()
+		fmt.Fprintf(stderr, "mimic: %d blocks translated, %d code pages invalidated by writes\n", tr, inv)
 	}
 	if closeSerial != nil {
 		if cerr := closeSerial(); err == nil && cerr != nil {

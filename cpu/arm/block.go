@@ -91,9 +91,11 @@ type blockKey struct {
 }
 
 type blockCache struct {
-	blocks map[blockKey]*Block
-	byPage map[uint64][]*Block
-	jump   [1 << jumpBits]jumpEntry
+	translated  uint64 // blocks translated
+	invalidated uint64 // code pages invalidated by writes
+	blocks      map[blockKey]*Block
+	byPage      map[uint64][]*Block
+	jump        [1 << jumpBits]jumpEntry
 }
 
 func (bc *blockCache) init() {
@@ -114,6 +116,7 @@ func (bc *blockCache) flushJumpCache() { bc.jump = [1 << jumpBits]jumpEntry{} }
 
 // invalidatePage drops every block with code in the physical page.
 func (bc *blockCache) invalidatePage(page uint64) {
+	bc.invalidated++
 	for _, b := range bc.byPage[page] {
 		if !b.valid {
 			continue
@@ -184,6 +187,7 @@ func (c *CPU) findBlock(pc uint32, st uint32) *Block {
 		// PCs, so translate a copy for this address.
 	}
 	b := c.translateBlock(pc, pa, st)
+	c.cache.translated++
 	c.cache.blocks[key] = b
 	for _, p := range uniquePages(b.pages) {
 		c.cache.byPage[p] = append(c.cache.byPage[p], b)
@@ -596,4 +600,10 @@ func (c *CPU) aluWritePC(v uint32) {
 	} else {
 		c.bxWritePC(v)
 	}
+}
+
+// CacheStats reports how many blocks were translated and how many code
+// pages were invalidated by writes since the CPU was created.
+func (c *CPU) CacheStats() (translated, invalidated uint64) {
+	return c.cache.translated, c.cache.invalidated
 }
