@@ -133,6 +133,7 @@ type CPU struct {
 	exclValid bool
 	exclAddr  uint32
 	exclSize  uint8
+	exclVal   uint64 // the value LDREX loaded (STREX compares, as QEMU)
 
 	vfp vfpState // Floating-point Extension (vfp.go)
 

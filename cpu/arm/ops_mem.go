@@ -803,7 +803,8 @@ func opLDMExcRet(c *CPU, o *Op) {
 // --- Exclusives ----------------------------------------------------------------------
 // The local monitor (ARM ARM A3.4.1) records the address and size of the
 // last LDREX*. STREX* succeeds when it is open for the same address and
-// size, and closes it either way (as QEMU). A misaligned exclusive access
+// memory still holds the value LDREX loaded, and closes it either way (as
+// QEMU, whose STREX is a compare-and-swap). A misaligned exclusive access
 // takes an alignment fault whatever SCTLR.A says (A3.2.1), also when the
 // store would fail; a failing STREX performs no translation (like QEMU).
 
@@ -818,7 +819,7 @@ func opLDREX(c *CPU, o *Op) {
 	if !ok {
 		return
 	}
-	c.exclValid, c.exclAddr, c.exclSize = true, addr, o.amt
+	c.exclValid, c.exclAddr, c.exclSize, c.exclVal = true, addr, o.amt, uint64(v)
 	c.R[o.rd&15] = v
 }
 
@@ -836,7 +837,7 @@ func opLDREXD(c *CPU, o *Op) {
 	if !ok {
 		return
 	}
-	c.exclValid, c.exclAddr, c.exclSize = true, addr, 8
+	c.exclValid, c.exclAddr, c.exclSize, c.exclVal = true, addr, 8, uint64(v2)<<32|uint64(v1)
 	c.R[o.rd&15] = v1
 	c.R[o.ra&15] = v2
 }
@@ -849,11 +850,19 @@ func opSTREX(c *CPU, o *Op) {
 		return
 	}
 	status := uint32(1)
-	if c.exclValid && c.exclAddr == addr && c.exclSize == o.amt {
-		if !c.storeSized(o, addr, int(size), c.R[o.rd&15], false) {
+	if c.exclValid && c.exclAddr == addr {
+		// As QEMU: the store succeeds when memory still holds the value
+		// LDREX loaded (a compare-and-swap), whatever the sizes.
+		cur, ok := c.loadSized(o, addr, int(size), false)
+		if !ok {
 			return
 		}
-		status = 0
+		if uint64(cur) == c.exclVal {
+			if !c.storeSized(o, addr, int(size), c.R[o.rd&15], false) {
+				return
+			}
+			status = 0
+		}
 	}
 	c.exclValid = false
 	c.R[o.ra&15] = status
@@ -866,13 +875,23 @@ func opSTREXD(c *CPU, o *Op) {
 		return
 	}
 	status := uint32(1)
-	if c.exclValid && c.exclAddr == addr && c.exclSize == 8 {
-		// Rt at the lower address, Rt2 at the higher, in either
-		// endianness (A8.8.214).
-		if !c.st32a(o, addr, c.R[o.rd&15]) || !c.st32a(o, addr+4, c.R[o.rm&15]) {
+	if c.exclValid && c.exclAddr == addr {
+		lo, ok := c.ld32a(o, addr)
+		if !ok {
 			return
 		}
-		status = 0
+		hi, ok := c.ld32a(o, addr+4)
+		if !ok {
+			return
+		}
+		// Rt at the lower address, Rt2 at the higher, in either
+		// endianness (A8.8.214).
+		if uint64(hi)<<32|uint64(lo) == c.exclVal {
+			if !c.st32a(o, addr, c.R[o.rd&15]) || !c.st32a(o, addr+4, c.R[o.rm&15]) {
+				return
+			}
+			status = 0
+		}
 	}
 	c.exclValid = false
 	c.R[o.ra&15] = status

@@ -424,9 +424,15 @@ func TestMemA32Exclusive(t *testing.T) {
 		{name: "strex to another address fails", code: []uint32{ldrex, 0xe2811004, strex, armLoop}, n: 3, // add r1, r1, #4
 			regs: map[int]uint32{1: D, 3: 0x33},
 			want: map[int]uint32{2: 1}, wantMem: map[uint32]uint32{D + 4: 0}},
-		{name: "size mismatch fails", code: []uint32{ldrexb, strexh, armLoop}, n: 2,
+		// QEMU's STREX is a compare-and-swap against the value LDREX
+		// loaded: a size mismatch succeeds when the value still matches,
+		// and fails when it does not.
+		{name: "size mismatch, same value, succeeds", code: []uint32{ldrexb, strexh, armLoop}, n: 2,
 			regs: map[int]uint32{1: D, 3: 0x33}, mem: map[uint32]uint32{D: 0x11},
-			want: map[int]uint32{0: 0x11, 2: 1}, wantMem: map[uint32]uint32{D: 0x11}},
+			want: map[int]uint32{0: 0x11, 2: 0}, wantMem: map[uint32]uint32{D: 0x33}},
+		{name: "size mismatch, different value, fails", code: []uint32{ldrexb, strexh, armLoop}, n: 2,
+			regs: map[int]uint32{1: D, 3: 0x33}, mem: map[uint32]uint32{D: 0x2211},
+			want: map[int]uint32{0: 0x11, 2: 1}, wantMem: map[uint32]uint32{D: 0x2211}},
 		{name: "ldrexh strexh", code: []uint32{0xe1f10f9f, strexh, armLoop}, n: 2,
 			regs: map[int]uint32{1: D + 2, 3: 0x12345}, mem: map[uint32]uint32{D: 0xaaaabbbb},
 			want: map[int]uint32{0: 0xaaaa, 2: 0}, wantMem: map[uint32]uint32{D: 0x2345bbbb}},
