@@ -147,13 +147,12 @@ const (
 
 // Fault status values, short-descriptor format (ARM ARM B3.13.3).
 const (
-	fsAlignment  = 0x01
-	fsDebug      = 0x02
-	fsExtAbort   = 0x08
-	fsTransSect  = 0x05
-	fsTransPage  = 0x07
-	fsWnR        = 1 << 11
-	fsExtAbortFS = fsExtAbort
+	fsAlignment = 0x01
+	fsDebug     = 0x02
+	fsExtAbort  = 0x08
+	fsTransSect = 0x05
+	fsTransPage = 0x07
+	fsWnR       = 1 << 11
 )
 
 // translation is the result of translating a virtual address.
@@ -240,40 +239,57 @@ type MMU interface {
 	Translate(va uint32, kind accKind, user bool) translation
 }
 
-// --- Loads -----------------------------------------------------------------
+// --- Fast paths -------------------------------------------------------------
+
+// hostR returns the host bytes at va when a read of the size whose
+// alignment mask is mask (size-1) hits the TLB, else nil. It is small
+// enough for the compiler to inline into the ops; an access that misses,
+// is misaligned or is big-endian goes to loadSlow.
+func (c *CPU) hostR(va, mask uint32) []byte {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.read == va&^(pageMask^mask) {
+		return e.host[va&pageMask:]
+	}
+	return nil
+}
+
+// hostW is hostR for writes (pages with translated code never hit).
+func (c *CPU) hostW(va, mask uint32) []byte {
+	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
+	if e.write == va&^(pageMask^mask) {
+		return e.host[va&pageMask:]
+	}
+	return nil
+}
 
 // ld32 loads a word for LDR-class instructions (unaligned allowed unless
 // SCTLR.A=1). ok is false when an abort was taken; the op must then return
 // without changing any register.
 func (c *CPU) ld32(o *Op, va uint32) (uint32, bool) {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.read == va&^(pageMask^3) {
-		return binary.LittleEndian.Uint32(e.host[va&pageMask:]), true
+	if p := c.hostR(va, 3); p != nil {
+		return binary.LittleEndian.Uint32(p), true
 	}
 	return c.loadSlow(o, va, 4, afAlignA)
 }
 
 // ld32a loads a word that must be word-aligned (LDM, LDRD, POP, RFE).
 func (c *CPU) ld32a(o *Op, va uint32) (uint32, bool) {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.read == va&^(pageMask^3) {
-		return binary.LittleEndian.Uint32(e.host[va&pageMask:]), true
+	if p := c.hostR(va, 3); p != nil {
+		return binary.LittleEndian.Uint32(p), true
 	}
 	return c.loadSlow(o, va, 4, afAlignAll)
 }
 
 func (c *CPU) ld16(o *Op, va uint32) (uint32, bool) {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.read == va&^(pageMask^1) {
-		return uint32(binary.LittleEndian.Uint16(e.host[va&pageMask:])), true
+	if p := c.hostR(va, 1); p != nil {
+		return uint32(binary.LittleEndian.Uint16(p)), true
 	}
 	return c.loadSlow(o, va, 2, afAlignA)
 }
 
 func (c *CPU) ld8(o *Op, va uint32) (uint32, bool) {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.read == va&^pageMask {
-		return uint32(e.host[va&pageMask]), true
+	if p := c.hostR(va, 0); p != nil {
+		return uint32(p[0]), true
 	}
 	return c.loadSlow(o, va, 1, 0)
 }
@@ -283,39 +299,33 @@ func (c *CPU) load(o *Op, va uint32, size int, af int) (uint32, bool) {
 	return c.loadSlow(o, va, size, af)
 }
 
-// --- Stores ----------------------------------------------------------------
-
 func (c *CPU) st32(o *Op, va, v uint32) bool {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.write == va&^(pageMask^3) {
-		binary.LittleEndian.PutUint32(e.host[va&pageMask:], v)
+	if p := c.hostW(va, 3); p != nil {
+		binary.LittleEndian.PutUint32(p, v)
 		return true
 	}
 	return c.storeSlow(o, va, 4, v, afAlignA)
 }
 
 func (c *CPU) st32a(o *Op, va, v uint32) bool {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.write == va&^(pageMask^3) {
-		binary.LittleEndian.PutUint32(e.host[va&pageMask:], v)
+	if p := c.hostW(va, 3); p != nil {
+		binary.LittleEndian.PutUint32(p, v)
 		return true
 	}
 	return c.storeSlow(o, va, 4, v, afAlignAll)
 }
 
 func (c *CPU) st16(o *Op, va, v uint32) bool {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.write == va&^(pageMask^1) {
-		binary.LittleEndian.PutUint16(e.host[va&pageMask:], uint16(v))
+	if p := c.hostW(va, 1); p != nil {
+		binary.LittleEndian.PutUint16(p, uint16(v))
 		return true
 	}
 	return c.storeSlow(o, va, 2, v, afAlignA)
 }
 
 func (c *CPU) st8(o *Op, va, v uint32) bool {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.write == va&^pageMask {
-		e.host[va&pageMask] = byte(v)
+	if p := c.hostW(va, 0); p != nil {
+		p[0] = byte(v)
 		return true
 	}
 	return c.storeSlow(o, va, 1, v, 0)

@@ -11,27 +11,6 @@ import (
 // only after all its memory accesses succeeded (precise aborts, ARM ARM
 // B1.8): the access helpers return ok=false when they took an abort.
 
-// hostR returns the host bytes at va when a read of the size whose
-// alignment mask is mask hits the TLB (mem.go's ld32 fast path, inlined:
-// mem.go's helpers are too large for the compiler to inline), else nil.
-// An access that misses, is misaligned or is big-endian goes to loadSlow.
-func (c *CPU) hostR(va, mask uint32) []byte {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.read == va&^(pageMask^mask) {
-		return e.host[va&pageMask:]
-	}
-	return nil
-}
-
-// hostW is hostR for writes (pages with translated code never hit).
-func (c *CPU) hostW(va, mask uint32) []byte {
-	e := &c.mem.cur[va>>pageShift&(tlbSize-1)]
-	if e.write == va&^(pageMask^mask) {
-		return e.host[va&pageMask:]
-	}
-	return nil
-}
-
 // opLDRlit loads a word from an address known at translation time.
 func opLDRlit(c *CPU, o *Op) {
 	if p := c.hostR(o.imm, 3); p != nil {

@@ -34,7 +34,7 @@ func TestArgs(t *testing.T) {
 
 func TestSession(t *testing.T) {
 	if _, err := os.Stat("/bin/sh"); err != nil {
-		t.Skip("no /bin/sh")
+		t.Skip("/bin/sh is not installed: the fake emulator is a shell script")
 	}
 	s, err := Start(Boot{Emulator: []string{fakeEmulator(t, "[    0.000000] Booting Linux")}, Kernel: "k"}, nil)
 	if err != nil {
