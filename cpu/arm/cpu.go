@@ -176,8 +176,8 @@ type CPU struct {
 // Config fixes implementation-defined choices.
 type Config struct {
 	MIDR uint32 // Main ID Register
-	// VectorBase is the reset/exception vector base when SCTLR.V=0 and
-	// VBAR is not implemented by a coprocessor.
+	// HighVectors puts the exception vectors at 0xffff0000 whatever
+	// SCTLR.V says (the VINITHI pin tied high).
 	HighVectors bool
 }
 
