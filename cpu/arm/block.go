@@ -52,6 +52,17 @@ type Block struct {
 	pages [2]uint64 // physical pages the code lies in (second may equal first)
 	valid bool
 	link  [2]blockLink
+
+	nat     *natBlockState // native code, once compiled (native.go)
+	hits    uint32         // runs in the interpreter, towards natThreshold
+	natSkip bool           // not worth compiling
+}
+
+// invalidate drops the block from execution, including chained jumps
+// into its native code.
+func (b *Block) invalidate() {
+	b.valid = false
+	natInvalidate(b)
 }
 
 // blockLink chains a block to a successor by virtual address; it is valid
@@ -105,7 +116,7 @@ func (bc *blockCache) init() {
 
 func (bc *blockCache) flush() {
 	for _, b := range bc.blocks {
-		b.valid = false
+		b.invalidate()
 	}
 	clear(bc.blocks)
 	clear(bc.byPage)
@@ -121,7 +132,7 @@ func (bc *blockCache) invalidatePage(page uint64) {
 		if !b.valid {
 			continue
 		}
-		b.valid = false
+		b.invalidate()
 		delete(bc.blocks, blockKey{b.pa, b.state &^ (1 << 9)})
 	}
 	delete(bc.byPage, page)
@@ -415,6 +426,8 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 	// Aborted fetches retire nothing; count them against the budget too so
 	// a guest stuck in an abort loop still returns to the machine.
 	var aborts uint64
+	c.nlimit = limit
+	native := natSupported && !c.NoNative && c.Trace == nil
 	for c.retired+aborts < limit {
 		if c.irqLine || c.fiqLine {
 			if c.checkInterrupts() {
@@ -430,14 +443,27 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 		if b == nil {
 			prev = nil
 			aborts++
+			c.nlimit = limit - aborts
 			continue
 		}
-		if c.Trace != nil {
+		switch {
+		case c.Trace != nil:
 			c.execTraced(b)
-		} else {
+			prev = b
+		case b.nat != nil:
+			if prev != nil && prev.nat != nil && prev.valid {
+				c.natLink(prev, b)
+			}
+			prev = c.execNative(b)
+		default:
 			c.exec(b)
+			prev = b
+			if native && !b.natSkip {
+				if b.hits++; b.hits >= natThreshold {
+					c.natCompile(b)
+				}
+			}
 		}
-		prev = b
 		if c.stop != StopBudget {
 			return c.retired - start, c.stop
 		}

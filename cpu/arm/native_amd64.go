@@ -1,0 +1,651 @@
+//go:build amd64 && linux
+
+package arm
+
+import (
+	"encoding/binary"
+	"reflect"
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	. "mimic/cpu/arm/internal/x64"
+)
+
+// Native code for amd64. Register use inside compiled code: DI holds the
+// *CPU throughout; AX, CX, DX, SI and R8 are scratch. Guest registers and
+// flags live in the CPU struct, so any op may fall back to Go at any point
+// without spilling anything.
+
+//go:noescape
+func callNative(code uintptr, c *CPU) uint64
+
+// natSupported reports whether this host can run native code.
+const natSupported = true
+
+const (
+	natBufSize = 64 << 20
+	// Block header in the code buffer: the valid byte, then two link
+	// slots of {vpc uint32, pad, epoch uint64, target uint64}.
+	natHdrValid = 0
+	natHdrSlot0 = 8
+	natSlotSize = 24
+	natHdrSize  = 64
+	natSlotVPC  = 0
+	natSlotEpo  = 8
+	natSlotTgt  = 16
+)
+
+// Offsets of the CPU fields the native code touches.
+var (
+	offR       = int32(unsafe.Offsetof(CPU{}.R))
+	offN       = int32(unsafe.Offsetof(CPU{}.N))
+	offZ       = int32(unsafe.Offsetof(CPU{}.Z))
+	offC       = int32(unsafe.Offsetof(CPU{}.C))
+	offV       = int32(unsafe.Offsetof(CPU{}.V))
+	offT       = int32(unsafe.Offsetof(CPU{}.T))
+	offI       = int32(unsafe.Offsetof(CPU{}.I))
+	offF       = int32(unsafe.Offsetof(CPU{}.F))
+	offIT      = int32(unsafe.Offsetof(CPU{}.IT))
+	offIRQ     = int32(unsafe.Offsetof(CPU{}.irqLine))
+	offFIQ     = int32(unsafe.Offsetof(CPU{}.fiqLine))
+	offHalted  = int32(unsafe.Offsetof(CPU{}.halted))
+	offNextPC  = int32(unsafe.Offsetof(CPU{}.nextPC))
+	offRetired = int32(unsafe.Offsetof(CPU{}.retired))
+	offNLimit  = int32(unsafe.Offsetof(CPU{}.nlimit))
+	offCur     = int32(unsafe.Offsetof(CPU{}.mem) + unsafe.Offsetof(memState{}.cur))
+	offEpoch   = int32(unsafe.Offsetof(CPU{}.mem) + unsafe.Offsetof(memState{}.epoch))
+
+	offTLBRead  = int32(unsafe.Offsetof(tlbEntry{}.read))
+	offTLBWrite = int32(unsafe.Offsetof(tlbEntry{}.write))
+	offTLBHost  = int32(unsafe.Offsetof(tlbEntry{}.host))
+)
+
+// The TLB index is scaled by a shift, so an entry must be 32 bytes.
+var _ [32 - unsafe.Sizeof(tlbEntry{})]byte
+var _ [unsafe.Sizeof(tlbEntry{}) - 32]byte
+
+func rOff(r uint8) int32 { return offR + 4*int32(r&15) }
+
+func regM(r uint8) Mem { return M(RDI, rOff(r)) }
+
+// natEmit compiles one op; it returns false when the op must run in Go.
+type natEmit func(g *natGen, o *Op) bool
+
+var natOps = map[uintptr]natEmit{}
+
+func fnPC(fn opFunc) uintptr { return reflect.ValueOf(fn).Pointer() }
+
+func init() {
+	for opc := range dpNumOps {
+		for si := range 2 {
+			for form := formImm; form <= formAsr; form++ {
+				if fn := dpFns[opc][si][form]; fn != nil {
+					natOps[fnPC(fn)] = natDP(uint32(opc), si == 1, form)
+				}
+			}
+		}
+	}
+	for k := range lsOpOff {
+		natOps[fnPC(lsOpOff[k])] = natLdSt(k, lsModeOff)
+		natOps[fnPC(lsOpPre[k])] = natLdSt(k, lsModePre)
+		natOps[fnPC(lsOpPost[k])] = natLdSt(k, lsModePost)
+		natOps[fnPC(lsOpReg[k])] = natLdSt(k, lsModeReg)
+	}
+	natOps[fnPC(opSetPC)] = func(g *natGen, o *Op) bool {
+		g.a.StoreImm32(regM(15), o.imm)
+		return true
+	}
+	natOps[fnPC(opNop)] = func(g *natGen, o *Op) bool { return true }
+	natOps[fnPC(opSetRegImm)] = func(g *natGen, o *Op) bool {
+		g.a.StoreImm32(regM(o.rd), o.imm)
+		return true
+	}
+	natOps[fnPC(opBranch)] = func(g *natGen, o *Op) bool {
+		g.a.StoreImm32(M(RDI, offNextPC), o.imm)
+		return true
+	}
+	natOps[fnPC(opBranchLink)] = func(g *natGen, o *Op) bool {
+		g.a.StoreImm32(regM(14), o.imm2)
+		g.a.StoreImm32(M(RDI, offNextPC), o.imm)
+		return true
+	}
+	cbz := func(taken Cond) natEmit {
+		return func(g *natGen, o *Op) bool {
+			var skip Label
+			g.a.Load32(RAX, regM(o.rn))
+			g.a.Test32(RAX, RAX)
+			g.a.Jcc(taken^1, &skip)
+			g.a.StoreImm32(M(RDI, offNextPC), o.imm)
+			g.a.Bind(&skip)
+			return true
+		}
+	}
+	natOps[fnPC(opCBZ)] = cbz(CondE)
+	natOps[fnPC(opCBNZ)] = cbz(CondNE)
+	natOps[fnPC(opMovt)] = func(g *natGen, o *Op) bool {
+		g.a.StoreImm16(M(RDI, rOff(o.rd)+2), uint16(o.imm))
+		return true
+	}
+	ext := func(load func(a *Asm, r Reg, m Mem)) natEmit {
+		return func(g *natGen, o *Op) bool {
+			load(&g.a, RAX, regM(o.rm))
+			g.a.Store32(regM(o.rd), RAX)
+			return true
+		}
+	}
+	natOps[fnPC(opUxtb)] = ext((*Asm).Load8Z)
+	natOps[fnPC(opUxth)] = ext((*Asm).Load16Z)
+	natOps[fnPC(opSxtb)] = ext((*Asm).Load8S)
+	natOps[fnPC(opSxth)] = ext((*Asm).Load16S)
+	natOps[fnPC(opRev)] = func(g *natGen, o *Op) bool {
+		g.a.Load32(RAX, regM(o.rm))
+		g.a.Bswap32(RAX)
+		g.a.Store32(regM(o.rd), RAX)
+		return true
+	}
+	natOps[fnPC(opMul)] = func(g *natGen, o *Op) bool {
+		g.a.Load32(RAX, regM(o.rn))
+		g.a.ImulRM(RAX, regM(o.rm))
+		g.a.Store32(regM(o.rd), RAX)
+		return true
+	}
+	natOps[fnPC(opMla)] = func(g *natGen, o *Op) bool {
+		g.a.Load32(RAX, regM(o.rn))
+		g.a.ImulRM(RAX, regM(o.rm))
+		g.a.ALURM(ADD, RAX, regM(o.ra))
+		g.a.Store32(regM(o.rd), RAX)
+		return true
+	}
+	natOps[fnPC(opMls)] = func(g *natGen, o *Op) bool {
+		g.a.Load32(RAX, regM(o.rn))
+		g.a.ImulRM(RAX, regM(o.rm))
+		g.a.Load32(RCX, regM(o.ra))
+		g.a.ALURR(SUB, RCX, RAX)
+		g.a.Store32(regM(o.rd), RCX)
+		return true
+	}
+}
+
+// natGen compiles one block.
+type natGen struct {
+	a     Asm
+	id    uint32
+	cur   int // index of the op being compiled
+	stubs []natStub
+}
+
+// natStub is an out-of-line return to Go for op idx (a fast-path miss).
+type natStub struct {
+	l   *Label
+	idx int
+}
+
+// exitTo emits the return to Go asking it to run op idx.
+func (g *natGen) exitTo(idx int) {
+	g.a.MovImm32(RAX, g.id<<natIdShift|uint32(idx))
+	g.a.Ret()
+}
+
+// slowPath returns a label that leaves for Go to run op idx.
+func (g *natGen) slowPath(idx int) *Label {
+	l := &Label{}
+	g.stubs = append(g.stubs, natStub{l, idx})
+	return l
+}
+
+// skipUnless jumps to skip when condition cond (ARM ARM A8.3) fails. The
+// flags are the CPU's bools: 1 or 0.
+func (g *natGen) skipUnless(cond uint8, skip *Label) {
+	a := &g.a
+	neg := cond&1 != 0
+	flag := func(off int32, set bool) { // skip unless flag == set
+		a.CmpMemImm8(M(RDI, off), 0)
+		if set {
+			a.Jcc(CondE, skip)
+		} else {
+			a.Jcc(CondNE, skip)
+		}
+	}
+	switch cond >> 1 {
+	case 0:
+		flag(offZ, !neg)
+	case 1:
+		flag(offC, !neg)
+	case 2:
+		flag(offN, !neg)
+	case 3:
+		flag(offV, !neg)
+	case 4: // HI: C && !Z; LS: !C || Z
+		if !neg {
+			flag(offC, true)
+			flag(offZ, false)
+		} else {
+			var run Label
+			a.CmpMemImm8(M(RDI, offC), 0)
+			a.Jcc(CondE, &run)
+			a.CmpMemImm8(M(RDI, offZ), 0)
+			a.Jcc(CondE, skip)
+			a.Bind(&run)
+		}
+	case 5: // GE: N == V; LT: N != V
+		a.Load8Z(RAX, M(RDI, offN))
+		a.Cmp8RM(RAX, M(RDI, offV))
+		if !neg {
+			a.Jcc(CondNE, skip)
+		} else {
+			a.Jcc(CondE, skip)
+		}
+	case 6: // GT: !Z && N == V; LE: Z || N != V
+		if !neg {
+			flag(offZ, false)
+			a.Load8Z(RAX, M(RDI, offN))
+			a.Cmp8RM(RAX, M(RDI, offV))
+			a.Jcc(CondNE, skip)
+		} else {
+			var run Label
+			a.CmpMemImm8(M(RDI, offZ), 0)
+			a.Jcc(CondNE, &run)
+			a.Load8Z(RAX, M(RDI, offN))
+			a.Cmp8RM(RAX, M(RDI, offV))
+			a.Jcc(CondE, skip)
+			a.Bind(&run)
+		}
+	}
+}
+
+// natDP compiles the data-processing op for opcode opc, flag setting s,
+// operand-2 form form, with the semantics of ops_dpgen.go.
+func natDP(opc uint32, s bool, form int) natEmit {
+	logical := opc == dpAND || opc == dpEOR || opc == dpTST || opc == dpTEQ ||
+		opc == dpORR || opc == dpMOV || opc == dpBIC || opc == dpMVN || opc == dpORN
+	return func(g *natGen, o *Op) bool {
+		a := &g.a
+		// Operand 2 into DX.
+		switch form {
+		case formImm:
+			a.MovImm32(RDX, o.imm)
+			if logical && s && o.amt != 2 {
+				a.StoreImm8(M(RDI, offC), bool2u8(o.amt != 0))
+			}
+		case formReg:
+			a.Load32(RDX, regM(o.rm))
+		default:
+			if o.amt == 0 || o.amt >= 32 {
+				return false // LSR/ASR #32: x86 masks the count
+			}
+			a.Load32(RDX, regM(o.rm))
+			sh := SHL
+			if form == formLsr {
+				sh = SHR
+			} else if form == formAsr {
+				sh = SAR
+			}
+			a.ShiftRI(sh, RDX, o.amt)
+			if logical && s {
+				a.SetMem(CondB, M(RDI, offC)) // the last bit shifted out
+			}
+		}
+		rn := regM(o.rn)
+		switch opc {
+		case dpAND, dpTST:
+			a.Load32(RAX, rn)
+			a.ALURR(AND, RAX, RDX)
+		case dpEOR, dpTEQ:
+			a.Load32(RAX, rn)
+			a.ALURR(XOR, RAX, RDX)
+		case dpORR:
+			a.Load32(RAX, rn)
+			a.ALURR(OR, RAX, RDX)
+		case dpBIC:
+			a.Not32(RDX)
+			a.Load32(RAX, rn)
+			a.ALURR(AND, RAX, RDX)
+		case dpORN:
+			a.Not32(RDX)
+			a.Load32(RAX, rn)
+			a.ALURR(OR, RAX, RDX)
+		case dpMOV, dpMVN:
+			if opc == dpMVN {
+				a.Not32(RDX)
+			}
+			a.Mov32(RAX, RDX)
+			if s {
+				a.Test32(RAX, RAX)
+			}
+		case dpADD, dpCMN:
+			a.Load32(RAX, rn)
+			a.ALURR(ADD, RAX, RDX)
+		case dpSUB, dpCMP:
+			a.Load32(RAX, rn)
+			a.ALURR(SUB, RAX, RDX)
+		case dpRSB:
+			a.Mov32(RAX, RDX)
+			a.ALURM(SUB, RAX, rn)
+		case dpADC:
+			a.Load32(RAX, rn)
+			a.Load8Z(RCX, M(RDI, offC))
+			a.ALURI(ADD, RCX, 0xffffffff) // CF = C
+			a.ALURR(ADC, RAX, RDX)
+		case dpSBC:
+			a.Load32(RAX, rn)
+			a.Load8Z(RCX, M(RDI, offC))
+			a.ALURI(CMP, RCX, 1) // CF = !C (the borrow)
+			a.ALURR(SBB, RAX, RDX)
+		case dpRSC:
+			a.Mov32(RAX, RDX)
+			a.Load8Z(RCX, M(RDI, offC))
+			a.ALURI(CMP, RCX, 1)
+			a.ALURM(SBB, RAX, rn)
+		default:
+			return false
+		}
+		if dpHasDest(opc) {
+			a.Store32(regM(o.rd), RAX) // MOV does not change the flags
+		}
+		if !s {
+			return true
+		}
+		a.SetMem(CondS, M(RDI, offN))
+		a.SetMem(CondE, M(RDI, offZ))
+		if logical {
+			return true
+		}
+		switch opc {
+		case dpADD, dpADC, dpCMN:
+			a.SetMem(CondB, M(RDI, offC))
+		default: // ARM's carry is NOT borrow
+			a.SetMem(CondAE, M(RDI, offC))
+		}
+		a.SetMem(CondO, M(RDI, offV))
+		return true
+	}
+}
+
+func bool2u8(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Addressing of the specialised load/store ops (translate_mem.go).
+const (
+	lsModeOff = iota
+	lsModePre
+	lsModePost
+	lsModeReg
+)
+
+// natLdSt compiles load/store kind k (the index into lsOpOff and friends:
+// LDR, LDRB, LDRH, LDRSB, LDRSH, STR, STRB, STRH) in addressing mode mode.
+// The TLB fast path is the one of hostR/hostW; anything else leaves for
+// Go, which runs the whole op again.
+func natLdSt(k, mode int) natEmit {
+	size := [...]uint32{4, 1, 2, 1, 2, 4, 1, 2}[k]
+	store := k >= 5
+	return func(g *natGen, o *Op) bool {
+		a := &g.a
+		// The address into AX.
+		a.Load32(RAX, regM(o.rn))
+		switch mode {
+		case lsModeOff, lsModePre:
+			if o.imm != 0 {
+				a.ALURI(ADD, RAX, o.imm)
+			}
+		case lsModeReg:
+			a.Load32(RCX, regM(o.rm))
+			if o.amt != 0 {
+				a.ShiftRI(SHL, RCX, o.amt)
+			}
+			a.ALURR(ADD, RAX, RCX)
+		}
+		// TLB lookup: CX = &cur[va>>12 & 255]; the tag must equal the page
+		// with the alignment bits of the access.
+		a.Mov32(RCX, RAX)
+		a.ShiftRI(SHR, RCX, pageShift)
+		a.ALURI(AND, RCX, tlbSize-1)
+		a.ShiftRI(SHL, RCX, 5)
+		a.ALURM64(ADD, RCX, M(RDI, offCur))
+		a.Mov32(RDX, RAX)
+		a.ALURI(AND, RDX, ^(pageMask ^ (size - 1)))
+		tag := offTLBRead
+		if store {
+			tag = offTLBWrite
+		}
+		a.ALURM(CMP, RDX, M(RCX, tag))
+		a.Jcc(CondNE, g.slowPath(g.cur))
+		a.Load64(RCX, M(RCX, offTLBHost))
+		a.Mov32(RDX, RAX)
+		a.ALURI(AND, RDX, pageMask)
+		host := MI(RCX, RDX, 0)
+		if store {
+			a.Load32(R8, regM(o.rd))
+			switch size {
+			case 4:
+				a.Store32(host, R8)
+			case 2:
+				a.Store16(host, R8)
+			default:
+				a.Store8(host, R8)
+			}
+		} else {
+			switch k {
+			case 0:
+				a.Load32(R8, host)
+			case 1:
+				a.Load8Z(R8, host)
+			case 2:
+				a.Load16Z(R8, host)
+			case 3:
+				a.Load8S(R8, host)
+			default:
+				a.Load16S(R8, host)
+			}
+		}
+		// Writeback before Rt, as the Go ops do.
+		switch mode {
+		case lsModePre:
+			a.Store32(regM(o.rn), RAX)
+		case lsModePost:
+			a.ALURI(ADD, RAX, o.imm)
+			a.Store32(regM(o.rn), RAX)
+		}
+		if !store {
+			a.Store32(regM(o.rd), R8)
+		}
+		return true
+	}
+}
+
+// natCompile compiles b, or marks it as not worth compiling.
+func (c *CPU) natCompile(b *Block) {
+	if c.natBuf == nil {
+		mem, err := unix.Mmap(-1, 0, natBufSize, unix.PROT_READ|unix.PROT_WRITE|unix.PROT_EXEC,
+			unix.MAP_PRIVATE|unix.MAP_ANON)
+		if err != nil {
+			c.log.Warn("native code disabled: cannot map executable memory", "err", err)
+			c.NoNative = true
+			return
+		}
+		c.natBuf = mem
+		runtime.AddCleanup(c, func(m []byte) { unix.Munmap(m) }, mem)
+	}
+	fns := make([]natEmit, len(b.ops))
+	native := 0
+	for i := range b.ops {
+		if e := natOps[fnPC(b.ops[i].fn)]; e != nil {
+			fns[i] = e
+			native++
+		}
+	}
+	if 2*native < len(b.ops) {
+		b.natSkip = true
+		return
+	}
+	g := &natGen{id: uint32(len(c.natBlocks))}
+	a := &g.a
+	a.B = make([]byte, natHdrSize, 1024)
+	a.B[natHdrValid] = 1
+	for k := range 2 {
+		binary.LittleEndian.PutUint32(a.B[natHdrSlot0+k*natSlotSize+natSlotVPC:], noTag)
+	}
+	// Chained entry: a block invalidated since the link was made sends
+	// the caller's status (in SI) back to Go.
+	var invalid Label
+	a.CmpMemImm8(Mem{RIP: true, Disp: natHdrValid}, 0)
+	a.Jcc(CondE, &invalid)
+	labels := make([]Label, len(b.ops)+1)
+	entries := make([]int, len(b.ops)+1)
+	// Go enters op 0 here; a block may have no ops at all (a lone folded
+	// branch), so this is before the loop.
+	entries[0] = a.Len()
+	a.StoreImm32(M(RDI, offNextPC), b.end)
+	for i := range b.ops {
+		o := &b.ops[i]
+		a.Bind(&labels[i])
+		if i > 0 {
+			entries[i] = a.Len()
+		}
+		g.cur = i
+		mark := a.Len()
+		nstubs := len(g.stubs)
+		ok := false
+		if fns[i] != nil {
+			if o.cond != condAL {
+				g.skipUnless(o.cond, &labels[i+1])
+			}
+			ok = fns[i](g, o)
+		}
+		if !ok {
+			a.B = a.B[:mark]
+			g.stubs = g.stubs[:nstubs]
+			g.exitTo(i)
+		}
+	}
+	a.Bind(&labels[len(b.ops)])
+	if len(b.ops) > 0 {
+		entries[len(b.ops)] = a.Len()
+	}
+	g.epilogue(c, b)
+	a.Bind(&invalid)
+	a.Mov32(RAX, RSI)
+	a.Ret()
+	for _, s := range g.stubs {
+		a.Bind(s.l)
+		g.exitTo(s.idx)
+	}
+
+	n := (len(a.B) + 63) &^ 63
+	if c.natUsed+n > len(c.natBuf) {
+		c.natReset()
+		c.natCompile(b) // ids are baked into the code: compile again
+		return
+	}
+	base := c.natUsed
+	copy(c.natBuf[base:], a.B)
+	c.natUsed += n
+	hdr := unsafe.Pointer(&c.natBuf[base])
+	start := uintptr(hdr)
+	ns := &natBlockState{id: g.id, hdr: hdr, entry: make([]uintptr, len(entries))}
+	for i, e := range entries {
+		ns.entry[i] = start + uintptr(e)
+	}
+	b.nat = ns
+	c.natBlocks = append(c.natBlocks, b)
+}
+
+// epilogue finishes the block as exec does, then chains or returns.
+func (g *natGen) epilogue(c *CPU, b *Block) {
+	a := &g.a
+	a.Load32(RAX, M(RDI, offNextPC))
+	a.Store32(regM(15), RAX)
+	a.ALUMI64(ADD, M(RDI, offRetired), int32(b.ninsn))
+	a.StoreImm8(M(RDI, offIT), b.itEnd)
+
+	var done, noIRQ, noFIQ Label
+	a.Load64(RCX, M(RDI, offRetired))
+	a.ALURM64(CMP, RCX, M(RDI, offNLimit))
+	a.Jcc(CondAE, &done)
+	a.CmpMemImm8(M(RDI, offHalted), 0)
+	a.Jcc(CondNE, &done)
+	// An interrupt that is pending and not masked goes to Go.
+	a.CmpMemImm8(M(RDI, offIRQ), 0)
+	a.Jcc(CondE, &noIRQ)
+	a.CmpMemImm8(M(RDI, offI), 0)
+	a.Jcc(CondE, &done)
+	a.Bind(&noIRQ)
+	a.CmpMemImm8(M(RDI, offFIQ), 0)
+	a.Jcc(CondE, &noFIQ)
+	a.CmpMemImm8(M(RDI, offF), 0)
+	a.Jcc(CondE, &done)
+	a.Bind(&noFIQ)
+	// The links hold for the state the block ends in.
+	a.CmpMemImm8(M(RDI, offT), uint8(b.state&1))
+	a.Jcc(CondNE, &done)
+	priv := 0
+	if b.state&(1<<9) != 0 {
+		priv = 1
+	}
+	a.MovImm64(RCX, uint64(uintptr(unsafe.Pointer(&c.mem.tlb[priv]))))
+	a.ALURM64(CMP, RCX, M(RDI, offCur))
+	a.Jcc(CondNE, &done)
+	a.Load64(RCX, M(RDI, offEpoch))
+	for k := range 2 {
+		var next Label
+		slot := int32(natHdrSlot0 + k*natSlotSize)
+		a.ALURM(CMP, RAX, Mem{RIP: true, Disp: slot + natSlotVPC})
+		a.Jcc(CondNE, &next)
+		a.ALURM64(CMP, RCX, Mem{RIP: true, Disp: slot + natSlotEpo})
+		a.Jcc(CondNE, &next)
+		a.MovImm32(RSI, g.id<<natIdShift|natEnd)
+		a.JmpMem(Mem{RIP: true, Disp: slot + natSlotTgt})
+		a.Bind(&next)
+	}
+	a.Bind(&done)
+	g.exitTo(natEnd)
+}
+
+// natLink chains compiled block from to compiled block to, which Go found
+// as its successor in the state from ends in.
+func (c *CPU) natLink(from, to *Block) {
+	if to.state != natEndState(from) {
+		return
+	}
+	hdr := unsafe.Slice((*byte)(from.nat.hdr), natHdrSize)
+	slot := func(k int) []byte { return hdr[natHdrSlot0+k*natSlotSize:][:natSlotSize] }
+	// The chained entry is the start of the code, before op 0's entry.
+	target := uint64(uintptr(to.nat.hdr)) + natHdrSize
+	for k := range 2 {
+		s := slot(k)
+		if binary.LittleEndian.Uint32(s[natSlotVPC:]) == to.vpc &&
+			binary.LittleEndian.Uint64(s[natSlotEpo:]) == c.mem.epoch &&
+			binary.LittleEndian.Uint64(s[natSlotTgt:]) == target {
+			return
+		}
+	}
+	copy(slot(1), slot(0))
+	s := slot(0)
+	binary.LittleEndian.PutUint32(s[natSlotVPC:], to.vpc)
+	binary.LittleEndian.PutUint64(s[natSlotEpo:], c.mem.epoch)
+	binary.LittleEndian.PutUint64(s[natSlotTgt:], target)
+}
+
+// natInvalidate makes chained jumps into b's code return to Go.
+func natInvalidate(b *Block) {
+	if b.nat != nil {
+		*(*byte)(unsafe.Add(b.nat.hdr, natHdrValid)) = 0
+	}
+}
+
+// natReset empties the code buffer: every block goes back to the
+// interpreter until it is hot again.
+func (c *CPU) natReset() {
+	for _, b := range c.natBlocks {
+		b.nat = nil
+		b.hits = 0
+	}
+	c.natBlocks = c.natBlocks[:0]
+	c.natUsed = 0
+}
