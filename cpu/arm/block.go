@@ -60,9 +60,9 @@ type Block struct {
 
 // invalidate drops the block from execution, including chained jumps
 // into its native code.
-func (b *Block) invalidate() {
+func (bc *blockCache) invalidate(b *Block) {
 	b.valid = false
-	natInvalidate(b)
+	bc.cpu.natInvalidate(b)
 }
 
 // blockLink chains a block to a successor by virtual address; it is valid
@@ -102,6 +102,7 @@ type blockKey struct {
 }
 
 type blockCache struct {
+	cpu         *CPU
 	translated  uint64 // blocks translated
 	invalidated uint64 // code pages invalidated by writes
 	blocks      map[blockKey]*Block
@@ -109,14 +110,15 @@ type blockCache struct {
 	jump        [1 << jumpBits]jumpEntry
 }
 
-func (bc *blockCache) init() {
+func (bc *blockCache) init(c *CPU) {
+	bc.cpu = c
 	bc.blocks = map[blockKey]*Block{}
 	bc.byPage = map[uint64][]*Block{}
 }
 
 func (bc *blockCache) flush() {
 	for _, b := range bc.blocks {
-		b.invalidate()
+		bc.invalidate(b)
 	}
 	clear(bc.blocks)
 	clear(bc.byPage)
@@ -132,7 +134,7 @@ func (bc *blockCache) invalidatePage(page uint64) {
 		if !b.valid {
 			continue
 		}
-		b.invalidate()
+		bc.invalidate(b)
 		delete(bc.blocks, blockKey{b.pa, b.state &^ (1 << 9)})
 	}
 	delete(bc.byPage, page)
@@ -451,7 +453,7 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 			c.execTraced(b)
 			prev = b
 		case b.nat != nil:
-			if prev != nil && prev.nat != nil && prev.valid {
+			if prev != nil && prev.nat != nil && !prev.nat.tailGo && prev.valid {
 				c.natLink(prev, b)
 			}
 			prev = c.execNative(b)

@@ -206,7 +206,7 @@ func New(b *bus.Bus, cfg Config, log *slog.Logger) *CPU {
 	}
 	c := &CPU{Bus: b, Config: cfg, log: log}
 	c.mem.init(c)
-	c.cache.init()
+	c.cache.init(c)
 	b.WatchWrites(c.invalidateRange)
 	c.Reset()
 	return c

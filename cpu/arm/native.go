@@ -33,7 +33,11 @@ const (
 type natBlockState struct {
 	id    uint32
 	entry []uintptr      // resume address before each op; [len(ops)] is the epilogue
-	hdr   unsafe.Pointer // the block's header in the code buffer (valid byte, link slots)
+	hdr   unsafe.Pointer // the block's header (valid byte, link slots)
+	chain uintptr        // where chained jumps enter: the valid check, then op 0
+	// tailGo is set when the last op always runs in Go, which then
+	// finishes the block itself: such a block never chains natively.
+	tailGo bool
 }
 
 // execNative runs compiled block b and any blocks it chains to, returning
@@ -41,7 +45,13 @@ type natBlockState struct {
 func (c *CPU) execNative(b *Block) *Block {
 	st := callNative(b.nat.entry[0], c)
 	for {
-		b = c.natBlocks[st>>natIdShift]
+		// An invalidated block's id is free, but its code still runs
+		// when Go resumes it after an op that invalidated it (a store to
+		// its own page); chained jumps never enter it. So a status from
+		// a freed id comes from b, the block Go last entered.
+		if nb := c.natBlocks[st>>natIdShift]; nb != nil {
+			b = nb
+		}
 		i := int(st & 0xffff)
 		if i == natEnd {
 			return b

@@ -4,6 +4,7 @@ package arm
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"reflect"
 	"runtime"
 	"unsafe"
@@ -25,9 +26,14 @@ func callNative(code uintptr, c *CPU) uint64
 const natSupported = true
 
 const (
-	natBufSize = 64 << 20
-	// Block header in the code buffer: the valid byte, then two link
-	// slots of {vpc uint32, pad, epoch uint64, target uint64}.
+	// The mapping holds the code, then a header per block: the valid
+	// byte, then two link slots of {vpc uint32, pad, epoch uint64, target
+	// uint64}. Headers are written while code runs (links, invalidation),
+	// so they live apart from the code: a store near code the CPU is
+	// executing costs a pipeline flush on x86.
+	natCodeSize = 64 << 20
+	natMaxBlks  = 1 << 17
+	natMapSize  = natCodeSize + natMaxBlks*natHdrSize
 	natHdrValid = 0
 	natHdrSlot0 = 8
 	natSlotSize = 24
@@ -80,7 +86,7 @@ func fnPC(fn opFunc) uintptr { return reflect.ValueOf(fn).Pointer() }
 func init() {
 	for opc := range dpNumOps {
 		for si := range 2 {
-			for form := formImm; form <= formAsr; form++ {
+			for form := formImm; form <= formRsr; form++ {
 				if fn := dpFns[opc][si][form]; fn != nil {
 					natOps[fnPC(fn)] = natDP(uint32(opc), si == 1, form)
 				}
@@ -145,6 +151,61 @@ func init() {
 		g.a.Store32(regM(o.rd), RAX)
 		return true
 	}
+	natOps[fnPC(opUmull)] = natMulLong(false, false)
+	natOps[fnPC(opSmull)] = natMulLong(true, false)
+	natOps[fnPC(opUmlal)] = natMulLong(false, true)
+	natOps[fnPC(opSmlal)] = natMulLong(true, true)
+	natOps[fnPC(opLDM)] = natLDM(false)
+	natOps[fnPC(opSTM)] = natLDM(true)
+	natOps[fnPC(opLDRDi)] = natLDRD(false)
+	natOps[fnPC(opSTRDi)] = natLDRD(true)
+	natOps[fnPC(opBX)] = natBX(false)
+	natOps[fnPC(opBLXReg)] = natBX(true)
+	natOps[fnPC(opUbfx)] = func(g *natGen, o *Op) bool {
+		g.a.Load32(RAX, regM(o.rn))
+		g.a.ShiftRI(SHR, RAX, o.sh)
+		g.a.ALURI(AND, RAX, o.imm)
+		g.a.Store32(regM(o.rd), RAX)
+		return true
+	}
+	natOps[fnPC(opSbfx)] = func(g *natGen, o *Op) bool {
+		if o.sh+o.amt > 31 {
+			return false // x86 would take the shift counts mod 32
+		}
+		g.a.Load32(RAX, regM(o.rn))
+		g.a.ShiftRI(SHL, RAX, 31-o.sh-o.amt)
+		g.a.ShiftRI(SAR, RAX, 31-o.amt)
+		g.a.Store32(regM(o.rd), RAX)
+		return true
+	}
+	natOps[fnPC(opBfi)] = func(g *natGen, o *Op) bool {
+		g.a.Load32(RAX, regM(o.rn))
+		g.a.ShiftRI(SHL, RAX, o.sh)
+		g.a.ALURI(AND, RAX, o.imm)
+		g.a.Load32(RDX, regM(o.rd))
+		g.a.ALURI(AND, RDX, ^o.imm)
+		g.a.ALURR(OR, RAX, RDX)
+		g.a.Store32(regM(o.rd), RAX)
+		return true
+	}
+	natOps[fnPC(opBfc)] = func(g *natGen, o *Op) bool {
+		g.a.Load32(RAX, regM(o.rd))
+		g.a.ALURI(AND, RAX, ^o.imm)
+		g.a.Store32(regM(o.rd), RAX)
+		return true
+	}
+	natOps[fnPC(opClz)] = func(g *natGen, o *Op) bool {
+		var zero, done Label
+		g.a.BsrRM(RAX, regM(o.rm)) // ZF: the source is zero
+		g.a.Jcc(CondE, &zero)
+		g.a.ALURI(XOR, RAX, 31)
+		g.a.Jmp(&done)
+		g.a.Bind(&zero)
+		g.a.MovImm32(RAX, 32)
+		g.a.Bind(&done)
+		g.a.Store32(regM(o.rd), RAX)
+		return true
+	}
 	natOps[fnPC(opMul)] = func(g *natGen, o *Op) bool {
 		g.a.Load32(RAX, regM(o.rn))
 		g.a.ImulRM(RAX, regM(o.rm))
@@ -172,6 +233,7 @@ func init() {
 type natGen struct {
 	a     Asm
 	id    uint32
+	base  int // where the code will be placed in the buffer
 	cur   int // index of the op being compiled
 	stubs []natStub
 }
@@ -180,6 +242,12 @@ type natGen struct {
 type natStub struct {
 	l   *Label
 	idx int
+}
+
+// hdrMem addresses byte off of the block's header, RIP-relative: the code
+// will be placed at g.base.
+func (g *natGen) hdrMem(off int32) Mem {
+	return Mem{RIP: true, Disp: int32(natCodeSize+int(g.id)*natHdrSize-g.base) + off}
 }
 
 // exitTo emits the return to Go asking it to run op idx.
@@ -271,6 +339,49 @@ func natDP(opc uint32, s bool, form int) natEmit {
 			}
 		case formReg:
 			a.Load32(RDX, regM(o.rm))
+		case formShf:
+			a.Load32(RDX, regM(o.rm))
+			switch o.sh {
+			case shiftROR:
+				a.ShiftRI(ROR, RDX, o.amt) // CF = bit 31 of the result
+			case shiftRRX:
+				a.Load8Z(RCX, M(RDI, offC))
+				a.ALURI(ADD, RCX, 0xffffffff) // CF = C
+				a.Rcr1(RDX)                   // CF = the bit shifted out
+			default:
+				return false
+			}
+			if logical && s {
+				a.SetMem(CondB, M(RDI, offC))
+			}
+		case formRsr:
+			if logical && s {
+				return false // the shifter carry of a register shift
+			}
+			var done Label
+			a.Load8Z(RCX, regM(o.ra)) // the bottom byte of Rs
+			a.Load32(RDX, regM(o.rm))
+			switch o.sh {
+			case shiftLSL, shiftLSR:
+				sh := SHL
+				if o.sh == shiftLSR {
+					sh = SHR
+				}
+				a.ShiftRCL(sh, RDX) // x86 takes the count mod 32
+				a.ALURI(CMP, RCX, 32)
+				a.Jcc(CondB, &done)
+				a.ALURR(XOR, RDX, RDX)
+			case shiftASR:
+				var shift Label
+				a.ALURI(CMP, RCX, 31)
+				a.Jcc(CondBE, &shift)
+				a.MovImm32(RCX, 31) // ASR by 32 or more fills with the sign
+				a.Bind(&shift)
+				a.ShiftRCL(SAR, RDX)
+			default: // ROR by any amount is ROR by it mod 32
+				a.ShiftRCL(ROR, RDX)
+			}
+			a.Bind(&done)
 		default:
 			if o.amt == 0 || o.amt >= 32 {
 				return false // LSR/ASR #32: x86 masks the count
@@ -401,24 +512,7 @@ func natLdSt(k, mode int) natEmit {
 			}
 			a.ALURR(ADD, RAX, RCX)
 		}
-		// TLB lookup: CX = &cur[va>>12 & 255]; the tag must equal the page
-		// with the alignment bits of the access.
-		a.Mov32(RCX, RAX)
-		a.ShiftRI(SHR, RCX, pageShift)
-		a.ALURI(AND, RCX, tlbSize-1)
-		a.ShiftRI(SHL, RCX, 5)
-		a.ALURM64(ADD, RCX, M(RDI, offCur))
-		a.Mov32(RDX, RAX)
-		a.ALURI(AND, RDX, ^(pageMask ^ (size - 1)))
-		tag := offTLBRead
-		if store {
-			tag = offTLBWrite
-		}
-		a.ALURM(CMP, RDX, M(RCX, tag))
-		a.Jcc(CondNE, g.slowPath(g.cur))
-		a.Load64(RCX, M(RCX, offTLBHost))
-		a.Mov32(RDX, RAX)
-		a.ALURI(AND, RDX, pageMask)
+		g.tlbHost(store, size-1, g.slowPath(g.cur))
 		host := MI(RCX, RDX, 0)
 		if store {
 			a.Load32(R8, regM(o.rd))
@@ -459,10 +553,147 @@ func natLdSt(k, mode int) natEmit {
 	}
 }
 
+// tlbHost emits the TLB fast path of hostR/hostW for the address in AX
+// and an access with alignment mask mask: on a hit CX is the host page
+// and DX the offset in it; otherwise it jumps to slow.
+func (g *natGen) tlbHost(store bool, mask uint32, slow *Label) {
+	a := &g.a
+	// CX = &cur[va>>12 & 255]; the tag must equal the page with the
+	// alignment bits of the access.
+	a.Mov32(RCX, RAX)
+	a.ShiftRI(SHR, RCX, pageShift)
+	a.ALURI(AND, RCX, tlbSize-1)
+	a.ShiftRI(SHL, RCX, 5)
+	a.ALURM64(ADD, RCX, M(RDI, offCur))
+	a.Mov32(RDX, RAX)
+	a.ALURI(AND, RDX, ^(pageMask ^ mask))
+	tag := offTLBRead
+	if store {
+		tag = offTLBWrite
+	}
+	a.ALURM(CMP, RDX, M(RCX, tag))
+	a.Jcc(CondNE, slow)
+	a.Load64(RCX, M(RCX, offTLBHost))
+	a.Mov32(RDX, RAX)
+	a.ALURI(AND, RDX, pageMask)
+}
+
+// natLDM and natSTM compile LDM/STM (not loading the PC) whose words all
+// lie in one page, as the Go ops' fast path does.
+func natLDM(store bool) natEmit {
+	return func(g *natGen, o *Op) bool {
+		a := &g.a
+		list := o.imm & 0xffff
+		n := uint32(bits.OnesCount32(list))
+		if n == 0 || !store && list&0x8000 != 0 {
+			return false
+		}
+		slow := g.slowPath(g.cur)
+		a.Load32(R9, regM(o.rn))
+		a.Mov32(RAX, R9)
+		if o.imm2 != 0 {
+			a.ALURI(ADD, RAX, o.imm2)
+		}
+		g.tlbHost(store, 3, slow)
+		a.ALURI(CMP, RDX, pageSize-4*n)
+		a.Jcc(CondA, slow)
+		delta := blockDelta(o)
+		if !store && delta != 0 {
+			// The base first, so that a loaded Rn wins.
+			a.ALURI(ADD, R9, delta)
+			a.Store32(regM(o.rn), R9)
+		}
+		k := int32(0)
+		for l := list; l != 0; l &= l - 1 {
+			r := uint8(bits.TrailingZeros32(l))
+			if store {
+				a.Load32(R8, regM(r))
+				a.Store32(MI(RCX, RDX, 4*k), R8)
+			} else {
+				a.Load32(R8, MI(RCX, RDX, 4*k))
+				a.Store32(regM(r), R8)
+			}
+			k++
+		}
+		if store && delta != 0 {
+			a.ALURI(ADD, R9, delta)
+			a.Store32(regM(o.rn), R9)
+		}
+		return true
+	}
+}
+
+// natLDRD compiles LDRD/STRD with an immediate offset and no writeback
+// when both words lie in one page.
+func natLDRD(store bool) natEmit {
+	return func(g *natGen, o *Op) bool {
+		a := &g.a
+		slow := g.slowPath(g.cur)
+		a.Load32(RAX, regM(o.rn))
+		if o.imm != 0 {
+			a.ALURI(ADD, RAX, o.imm)
+		}
+		g.tlbHost(store, 3, slow)
+		a.ALURI(CMP, RDX, pageSize-8)
+		a.Jcc(CondA, slow)
+		if store {
+			a.Load32(R8, regM(o.rd))
+			a.Store32(MI(RCX, RDX, 0), R8)
+			a.Load32(R8, regM(o.ra))
+			a.Store32(MI(RCX, RDX, 4), R8)
+		} else {
+			a.Load32(R8, MI(RCX, RDX, 0))
+			a.Load32(R9, MI(RCX, RDX, 4))
+			a.Store32(regM(o.rd), R8)
+			a.Store32(regM(o.ra), R9)
+		}
+		return true
+	}
+}
+
+// natMulLong compiles UMULL/SMULL/UMLAL/SMLAL (no flags): RdLo is ra,
+// RdHi is rd, written in that order as setLong does.
+func natMulLong(signed, acc bool) natEmit {
+	return func(g *natGen, o *Op) bool {
+		a := &g.a
+		a.Load32(RAX, regM(o.rn))
+		if signed {
+			a.ImulM(regM(o.rm))
+		} else {
+			a.MulM(regM(o.rm))
+		}
+		if acc {
+			a.ALURM(ADD, RAX, regM(o.ra))
+			a.ALURM(ADC, RDX, regM(o.rd))
+		}
+		a.Store32(regM(o.ra), RAX)
+		a.Store32(regM(o.rd), RDX)
+		return true
+	}
+}
+
+// natBX compiles BX and BLX (register): BXWritePC sets T from bit 0. A
+// change of state is caught by the epilogue's check before chaining.
+func natBX(link bool) natEmit {
+	return func(g *natGen, o *Op) bool {
+		a := &g.a
+		a.Load32(RAX, regM(o.rm))
+		if link {
+			a.StoreImm32(regM(14), o.imm2)
+		}
+		a.Mov32(RDX, RAX)
+		a.ALURI(AND, RDX, 1)
+		a.Store8(M(RDI, offT), RDX)
+		a.ALURI(AND, RAX, ^uint32(1))
+		a.Store32(M(RDI, offNextPC), RAX)
+		return true
+	}
+}
+
 // natCompile compiles b, or marks it as not worth compiling.
 func (c *CPU) natCompile(b *Block) {
 	if c.natBuf == nil {
-		mem, err := unix.Mmap(-1, 0, natBufSize, unix.PROT_READ|unix.PROT_WRITE|unix.PROT_EXEC,
+		mem, err := unix.Mmap(-1, 0, natMapSize, unix.PROT_READ|unix.PROT_WRITE|unix.PROT_EXEC,
 			unix.MAP_PRIVATE|unix.MAP_ANON)
 		if err != nil {
 			c.log.Warn("native code disabled: cannot map executable memory", "err", err)
@@ -484,17 +715,16 @@ func (c *CPU) natCompile(b *Block) {
 		b.natSkip = true
 		return
 	}
-	g := &natGen{id: uint32(len(c.natBlocks))}
-	a := &g.a
-	a.B = make([]byte, natHdrSize, 1024)
-	a.B[natHdrValid] = 1
-	for k := range 2 {
-		binary.LittleEndian.PutUint32(a.B[natHdrSlot0+k*natSlotSize+natSlotVPC:], noTag)
+	if len(c.natBlocks) == natMaxBlks {
+		c.natReset()
 	}
+	g := &natGen{id: uint32(len(c.natBlocks)), base: c.natUsed}
+	a := &g.a
+	a.B = make([]byte, 0, 1024)
 	// Chained entry: a block invalidated since the link was made sends
 	// the caller's status (in SI) back to Go.
 	var invalid Label
-	a.CmpMemImm8(Mem{RIP: true, Disp: natHdrValid}, 0)
+	a.CmpMemImm8(g.hdrMem(natHdrValid), 0)
 	a.Jcc(CondE, &invalid)
 	labels := make([]Label, len(b.ops)+1)
 	entries := make([]int, len(b.ops)+1)
@@ -519,7 +749,7 @@ func (c *CPU) natCompile(b *Block) {
 			ok = fns[i](g, o)
 		}
 		if !ok {
-			a.B = a.B[:mark]
+			a.Truncate(mark, &labels[i+1])
 			g.stubs = g.stubs[:nstubs]
 			g.exitTo(i)
 		}
@@ -538,7 +768,7 @@ func (c *CPU) natCompile(b *Block) {
 	}
 
 	n := (len(a.B) + 63) &^ 63
-	if c.natUsed+n > len(c.natBuf) {
+	if c.natUsed+n > natCodeSize {
 		c.natReset()
 		c.natCompile(b) // ids are baked into the code: compile again
 		return
@@ -546,9 +776,17 @@ func (c *CPU) natCompile(b *Block) {
 	base := c.natUsed
 	copy(c.natBuf[base:], a.B)
 	c.natUsed += n
-	hdr := unsafe.Pointer(&c.natBuf[base])
-	start := uintptr(hdr)
-	ns := &natBlockState{id: g.id, hdr: hdr, entry: make([]uintptr, len(entries))}
+	hdrOff := natCodeSize + int(g.id)*natHdrSize
+	h := c.natBuf[hdrOff : hdrOff+natHdrSize]
+	clear(h)
+	h[natHdrValid] = 1
+	for k := range 2 {
+		binary.LittleEndian.PutUint32(h[natHdrSlot0+k*natSlotSize+natSlotVPC:], noTag)
+	}
+	hdr := unsafe.Pointer(&h[0])
+	start := uintptr(unsafe.Pointer(&c.natBuf[base]))
+	ns := &natBlockState{id: g.id, hdr: hdr, chain: start, entry: make([]uintptr, len(entries)),
+		tailGo: len(b.ops) > 0 && fns[len(b.ops)-1] == nil}
 	for i, e := range entries {
 		ns.entry[i] = start + uintptr(e)
 	}
@@ -595,12 +833,12 @@ func (g *natGen) epilogue(c *CPU, b *Block) {
 	for k := range 2 {
 		var next Label
 		slot := int32(natHdrSlot0 + k*natSlotSize)
-		a.ALURM(CMP, RAX, Mem{RIP: true, Disp: slot + natSlotVPC})
+		a.ALURM(CMP, RAX, g.hdrMem(slot+natSlotVPC))
 		a.Jcc(CondNE, &next)
-		a.ALURM64(CMP, RCX, Mem{RIP: true, Disp: slot + natSlotEpo})
+		a.ALURM64(CMP, RCX, g.hdrMem(slot+natSlotEpo))
 		a.Jcc(CondNE, &next)
 		a.MovImm32(RSI, g.id<<natIdShift|natEnd)
-		a.JmpMem(Mem{RIP: true, Disp: slot + natSlotTgt})
+		a.JmpMem(g.hdrMem(slot + natSlotTgt))
 		a.Bind(&next)
 	}
 	a.Bind(&done)
@@ -615,8 +853,7 @@ func (c *CPU) natLink(from, to *Block) {
 	}
 	hdr := unsafe.Slice((*byte)(from.nat.hdr), natHdrSize)
 	slot := func(k int) []byte { return hdr[natHdrSlot0+k*natSlotSize:][:natSlotSize] }
-	// The chained entry is the start of the code, before op 0's entry.
-	target := uint64(uintptr(to.nat.hdr)) + natHdrSize
+	target := uint64(to.nat.chain)
 	for k := range 2 {
 		s := slot(k)
 		if binary.LittleEndian.Uint32(s[natSlotVPC:]) == to.vpc &&
@@ -632,10 +869,12 @@ func (c *CPU) natLink(from, to *Block) {
 	binary.LittleEndian.PutUint64(s[natSlotTgt:], target)
 }
 
-// natInvalidate makes chained jumps into b's code return to Go.
-func natInvalidate(b *Block) {
+// natInvalidate makes chained jumps into b's code return to Go, and lets
+// the block be collected (execNative knows it while it still runs it).
+func (c *CPU) natInvalidate(b *Block) {
 	if b.nat != nil {
 		*(*byte)(unsafe.Add(b.nat.hdr, natHdrValid)) = 0
+		c.natBlocks[b.nat.id] = nil
 	}
 }
 

@@ -12,6 +12,6 @@ func (c *CPU) natCompile(b *Block) { b.natSkip = true }
 
 func (c *CPU) natLink(from, to *Block) {}
 
-func natInvalidate(b *Block) {}
+func (c *CPU) natInvalidate(b *Block) {}
 
 func (c *CPU) natReset() {}

@@ -382,3 +382,33 @@ func (a *Asm) Ret() { a.byte1(0xc3) }
 
 // Lea64 is LEA r64, [m].
 func (a *Asm) Lea64(r Reg, m Mem) { a.opMem(true, []byte{0x8d}, r, m, 0, false) }
+
+// MulM and ImulM are the one-operand MUL and IMUL of EAX by dword [m]:
+// the 64-bit product in EDX:EAX.
+func (a *Asm) MulM(m Mem)  { a.opMem(false, []byte{0xf7}, 4, m, 0, false) }
+func (a *Asm) ImulM(m Mem) { a.opMem(false, []byte{0xf7}, 5, m, 0, false) }
+
+// ShiftRCL is shift dst32 by CL.
+func (a *Asm) ShiftRCL(op Shift, dst Reg) { a.opReg(false, []byte{0xd3}, Reg(op), dst) }
+
+// Rcr1 is RCR r32, 1.
+func (a *Asm) Rcr1(r Reg) { a.opReg(false, []byte{0xd1}, 3, r) }
+
+// BsrRM is BSR r32, dword [m].
+func (a *Asm) BsrRM(r Reg, m Mem) { a.opMem(false, []byte{0x0f, 0xbd}, r, m, 0, false) }
+
+// Truncate drops the code after the first n bytes, and the jumps in it
+// to the labels ls (not yet bound).
+func (a *Asm) Truncate(n int, ls ...*Label) {
+	a.B = a.B[:n]
+	for _, l := range ls {
+		k := 0
+		for _, r := range l.refs {
+			if r < n {
+				l.refs[k] = r
+				k++
+			}
+		}
+		l.refs = l.refs[:k]
+	}
+}

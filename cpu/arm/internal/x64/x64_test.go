@@ -58,6 +58,13 @@ func TestEncodings(t *testing.T) {
 		{func(a *Asm) { a.SetMem(CondS, M(RDI, 0x40)) }, "sets byte ptr [rdi+0x40]"},
 		{func(a *Asm) { a.JmpMem(M(RCX, 8)) }, "jmp qword ptr [rcx+0x8]"},
 		{func(a *Asm) { a.Ret() }, "ret"},
+		{func(a *Asm) { a.MulM(M(RDI, 8)) }, "mul dword ptr [rdi+0x8]"},
+		{func(a *Asm) { a.ImulM(M(RDI, 8)) }, "imul dword ptr [rdi+0x8]"},
+		{func(a *Asm) { a.ShiftRCL(SHR, RDX) }, "shr edx, cl"},
+		{func(a *Asm) { a.ShiftRCL(ROR, R9) }, "ror r9d, cl"},
+		{func(a *Asm) { a.Rcr1(RDX) }, "rcr edx, 0x1"},
+		{func(a *Asm) { a.BsrRM(RAX, M(RDI, 4)) }, "bsr eax, dword ptr [rdi+0x4]"},
+		{func(a *Asm) { a.Load32(R8, MI(RCX, RDX, 12)) }, "mov r8d, dword ptr [rcx+rdx+0xc]"},
 		{func(a *Asm) { a.Lea64(RCX, MI(RCX, RDX, 16)) }, "lea rcx, ptr [rcx+rdx+0x10]"},
 	}
 	for _, tc := range cases {
@@ -119,5 +126,22 @@ func TestLabels(t *testing.T) {
 	inst, _ = x86asm.Decode(a.B[6:], 64)
 	if rel := int(inst.Args[0].(x86asm.Rel)); 11+rel != 0 {
 		t.Errorf("backward jmp lands at %d, want 0", 11+rel)
+	}
+}
+
+func TestTruncateDropsJumps(t *testing.T) {
+	var a Asm
+	var l Label
+	a.Jmp(&l)
+	mark := a.Len()
+	a.Jcc(CondE, &l)
+	a.Truncate(mark, &l)
+	a.Ret()
+	a.Bind(&l) // must not patch the dropped jump
+	if len(a.B) != 6 || a.B[5] != 0xc3 {
+		t.Fatalf("code after truncate and bind: %x", a.B)
+	}
+	if rel := int32(a.B[1]) | int32(a.B[2])<<8; rel != 1 {
+		t.Errorf("kept jump: rel %d, want 1", rel)
 	}
 }
