@@ -93,6 +93,7 @@ const jumpBits = 12
 type jumpEntry struct {
 	vpc   uint32
 	state uint32
+	gen   uint64 // the cache's jumpGen when filled
 	b     *Block
 }
 
@@ -108,6 +109,10 @@ type blockCache struct {
 	blocks      map[blockKey]*Block
 	byPage      map[uint64][]*Block
 	jump        [1 << jumpBits]jumpEntry
+	// jumpGen invalidates the whole jump cache when it changes: TLB
+	// maintenance does that often, and clearing 64 KiB each time cost
+	// a Linux boot seconds.
+	jumpGen uint64
 }
 
 func (bc *blockCache) init(c *CPU) {
@@ -125,7 +130,7 @@ func (bc *blockCache) flush() {
 	bc.flushJumpCache()
 }
 
-func (bc *blockCache) flushJumpCache() { bc.jump = [1 << jumpBits]jumpEntry{} }
+func (bc *blockCache) flushJumpCache() { bc.jumpGen++ }
 
 // invalidatePage drops every block with code in the physical page.
 func (bc *blockCache) invalidatePage(page uint64) {
@@ -156,12 +161,12 @@ func (c *CPU) lookup(prev *Block) *Block {
 	}
 	j := &c.cache.jump[(pc>>1)&(1<<jumpBits-1)]
 	b := j.b
-	if b == nil || j.vpc != pc || j.state != st || !b.valid {
+	if b == nil || j.vpc != pc || j.state != st || j.gen != c.cache.jumpGen || !b.valid {
 		b = c.findBlock(pc, st)
 		if b == nil {
 			return nil
 		}
-		*j = jumpEntry{vpc: pc, state: st, b: b}
+		*j = jumpEntry{vpc: pc, state: st, gen: c.cache.jumpGen, b: b}
 	}
 	if prev != nil {
 		// Replace the older link.

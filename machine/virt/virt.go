@@ -252,9 +252,12 @@ func build(cfg Config) (*Machine, error) {
 		cfg.Serial = io.Discard
 	}
 	m := &Machine{cfg: cfg, Bus: bus.New(), Clock: clock.New()}
-	// Go's large allocations are lazily backed by the OS, so untouched
-	// guest RAM costs no resident memory.
-	m.ram = make([]byte, cfg.RAMSize)
+	// Untouched guest RAM costs no resident memory.
+	ram, err := bus.NewRAM(m.Bus, cfg.RAMSize)
+	if err != nil {
+		return nil, configErr("cannot allocate %d MiB of guest RAM: %v", cfg.RAMSize>>20, err)
+	}
+	m.ram = ram
 	if err := m.Bus.MapRAM("ram", RAMBase, m.ram); err != nil {
 		return nil, err
 	}
@@ -445,7 +448,8 @@ func (m *Machine) Boot() *boot.Boot { return m.boot }
 // DTB returns the device tree blob given to the guest (nil for none).
 func (m *Machine) DTB() []byte { return m.dtb }
 
-// RAM returns the guest RAM (for tests and debugging).
+// RAM returns the guest RAM (for tests and debugging); it is valid while
+// the machine is reachable.
 func (m *Machine) RAM() []byte { return m.ram }
 
 // Run runs the machine until the guest exits. It returns the guest's exit
