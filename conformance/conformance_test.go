@@ -14,8 +14,16 @@ import (
 )
 
 // TestPrograms runs every built conformance image on Mimic and compares its
-// console output and exit code with what QEMU produced.
+// console output and exit code with what QEMU produced: in the
+// interpreter, and with every block compiled to native code before it
+// first runs.
 func TestPrograms(t *testing.T) {
+	for _, engine := range []string{"interp", "native"} {
+		t.Run(engine, func(t *testing.T) { testPrograms(t, engine) })
+	}
+}
+
+func testPrograms(t *testing.T, engine string) {
 	images, err := filepath.Glob("programs/build/*.elf")
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +41,7 @@ func TestPrograms(t *testing.T) {
 			if b, err := os.ReadFile(filepath.Join("programs", prog+".args")); err == nil {
 				args = strings.TrimRight(string(b), "\n")
 			}
-			res, err := harness.Run(img, harness.Options{Args: args, MaxInsns: 2e9})
+			res, err := harness.Run(img, harness.Options{Args: args, MaxInsns: 2e9, Engine: engine})
 			if err != nil {
 				t.Fatalf("run: %v\noutput so far:\n%s", err, res.Stdout)
 			}

@@ -47,6 +47,7 @@ type options struct {
 	display     string
 	serial      string
 	icount      string
+	accel       string
 	trace       bool
 	timeout     time.Duration
 	maxInsns    uint64
@@ -101,6 +102,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.display, "display", "none", "display backend (none)")
 	fs.StringVar(&o.serial, "serial", "stdio", "serial port backend: stdio, none, or file:PATH")
 	fs.StringVar(&o.icount, "icount", "", "deterministic time: shift=N (2^N ns per instruction)")
+	fs.StringVar(&o.accel, "accel", "native", "execution engine: native (hot code compiled to host code where the host allows) or interp")
 	fs.BoolVar(&o.trace, "trace", false, "print every executed instruction to stderr")
 	fs.DurationVar(&o.timeout, "timeout", 0, "stop the guest after this much host time (e.g. 30s)")
 	fs.Uint64Var(&o.maxInsns, "max-insns", 0, "stop the guest after this many instructions")
@@ -257,6 +259,9 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 		cfg.Input = con.Input
 	}
 
+	if o.accel != "native" && o.accel != "interp" {
+		return 0, usageError{fmt.Sprintf("unknown --accel %q (native or interp)", o.accel)}
+	}
 	if demo {
 		m, err = virt.NewFromImage(cfg, "demo", roms.Demo)
 	} else {
@@ -265,6 +270,7 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	m.CPU.NoNative = o.accel == "interp"
 	if o.cpuprofile != "" {
 		f, err := os.Create(o.cpuprofile)
 		if err != nil {

@@ -82,6 +82,7 @@ func TestBadInput(t *testing.T) {
 		{"too much RAM", []string{"-m", "8192", "--kernel", writeFile(t, "g.elf", good)}, "more than"},
 		{"bad RAM size", []string{"-m", "lots"}, "bad memory size"},
 		{"bad icount", []string{"--icount", "shift=x"}, "bad --icount"},
+		{"bad accel", []string{"--accel", "tcg"}, "unknown --accel"},
 		{"bad serial", []string{"--serial", "tcp:1", "--kernel", writeFile(t, "s.elf", good)}, "unknown --serial"},
 	}
 	for _, tt := range tests {

@@ -19,6 +19,10 @@ type Options struct {
 	Timeout  time.Duration // host time limit; 0 means 60 s
 	MaxInsns uint64        // instruction limit; 0 means none
 	RAMSize  uint64        // bytes; 0 means 256 MiB as the references use
+	// Engine picks the CPU's execution engine: "" (the default: hot
+	// blocks native), "interp" (interpreter only) or "native" (every
+	// block native from its first run).
+	Engine string
 }
 
 // Result is what the guest did.
@@ -48,6 +52,8 @@ func Run(image string, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	m.CPU.NoNative = opts.Engine == "interp"
+	m.CPU.NativeEager = opts.Engine == "native"
 	code, err := m.Run()
 	return Result{Stdout: out.Bytes(), ExitCode: code, Insns: m.Retired()}, err
 }

@@ -265,14 +265,24 @@ func loadImage(t *testing.T, elf string) (*manifest, run) {
 	return m, parseOutput(ref)
 }
 
-// TestRandom runs every image on Mimic and compares each batch with QEMU.
+// TestRandom runs every image on Mimic and compares each batch with QEMU,
+// once in the interpreter and once with every block compiled to native
+// code before it first runs.
 func TestRandom(t *testing.T) {
 	for _, elf := range images(t) {
-		name := strings.TrimSuffix(filepath.Base(elf), ".elf")
+		for _, engine := range []string{"interp", "native"} {
+			testRandomImage(t, elf, engine)
+		}
+	}
+}
+
+func testRandomImage(t *testing.T, elf, engine string) {
+	name := strings.TrimSuffix(filepath.Base(elf), ".elf") + "/" + engine
+	{
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			m, want := loadImage(t, elf)
-			res, err := harness.Run(elf, harness.Options{Timeout: 5 * time.Minute, MaxInsns: 50_000_000})
+			res, err := harness.Run(elf, harness.Options{Timeout: 5 * time.Minute, MaxInsns: 50_000_000, Engine: engine})
 			if err != nil {
 				t.Fatalf("run %s: %v\noutput so far:\n%s", elf, err, res.Stdout)
 			}

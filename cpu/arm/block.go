@@ -453,6 +453,11 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 			c.nlimit = limit - aborts
 			continue
 		}
+		if native && b.nat == nil && !b.natSkip {
+			if b.hits++; b.hits > natThreshold || c.NativeEager {
+				c.natCompile(b)
+			}
+		}
 		switch {
 		case c.Trace != nil:
 			c.execTraced(b)
@@ -465,11 +470,6 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 		default:
 			c.exec(b)
 			prev = b
-			if native && !b.natSkip {
-				if b.hits++; b.hits >= natThreshold {
-					c.natCompile(b)
-				}
-			}
 		}
 		if c.stop != StopBudget {
 			return c.retired - start, c.stop

@@ -145,13 +145,15 @@ type CPU struct {
 	retired uint64 // instructions retired since reset
 
 	// Native backend (native.go): NoNative keeps every block in the
-	// interpreter. nlimit is the retired count at which native code stops
+	// interpreter; NativeEager compiles every block before its first run
+	// (for tests). nlimit is the retired count at which native code stops
 	// chaining and returns to Run.
-	NoNative  bool
-	nlimit    uint64
-	natBuf    []byte
-	natUsed   int
-	natBlocks []*Block
+	NoNative    bool
+	NativeEager bool
+	nlimit      uint64
+	natBuf      []byte
+	natUsed     int
+	natBlocks   []*Block
 
 	Bus   *bus.Bus
 	mem   memState

@@ -89,6 +89,7 @@ func init() {
 			for form := formImm; form <= formRsr; form++ {
 				if fn := dpFns[opc][si][form]; fn != nil {
 					natOps[fnPC(fn)] = natDP(uint32(opc), si == 1, form)
+					natSetsFlags[fnPC(fn)] = si == 1
 				}
 			}
 		}
@@ -235,6 +236,7 @@ type natGen struct {
 	id    uint32
 	base  int // where the code will be placed in the buffer
 	cur   int // index of the op being compiled
+	flags int // what the host flags hold (flagsNone...)
 	stubs []natStub
 }
 
@@ -250,9 +252,13 @@ func (g *natGen) hdrMem(off int32) Mem {
 	return Mem{RIP: true, Disp: int32(natCodeSize+int(g.id)*natHdrSize-g.base) + off}
 }
 
+// status is the word the block returns to ask Go to run op idx (or to
+// say it ended, for natEnd). Ids take more than 16 bits, so it is 64-bit.
+func (g *natGen) status(idx int) uint64 { return uint64(g.id)<<natIdShift | uint64(idx) }
+
 // exitTo emits the return to Go asking it to run op idx.
 func (g *natGen) exitTo(idx int) {
-	g.a.MovImm32(RAX, g.id<<natIdShift|uint32(idx))
+	g.a.MovImm64(RAX, g.status(idx))
 	g.a.Ret()
 }
 
@@ -267,6 +273,10 @@ func (g *natGen) slowPath(idx int) *Label {
 // flags are the CPU's bools: 1 or 0.
 func (g *natGen) skipUnless(cond uint8, skip *Label) {
 	a := &g.a
+	if cc, ok := g.hostCond(cond); ok {
+		a.Jcc(cc^1, skip)
+		return
+	}
 	neg := cond&1 != 0
 	flag := func(off int32, set bool) { // skip unless flag == set
 		a.CmpMemImm8(M(RDI, off), 0)
@@ -322,6 +332,64 @@ func (g *natGen) skipUnless(cond uint8, skip *Label) {
 		}
 	}
 }
+
+// What the host flags hold at the current point of a block being
+// compiled: nothing usable, or the guest's flags as a subtraction
+// (C = NOT borrow), an addition, or a logical operation (N and Z only)
+// left them.
+const (
+	flagsNone = iota
+	flagsSub
+	flagsAdd
+	flagsLogic
+)
+
+// hostCond maps guest condition cond to a host condition on the flags
+// g.flags describes.
+func (g *natGen) hostCond(cond uint8) (Cond, bool) {
+	nz := [...]Cond{0: CondE, 1: CondNE, 4: CondS, 5: CondNS}
+	switch g.flags {
+	case flagsLogic:
+		if cond <= 1 || cond == 4 || cond == 5 {
+			return nz[cond], true
+		}
+	case flagsSub, flagsAdd:
+		switch cond {
+		case 0, 1, 4, 5:
+			return nz[cond], true
+		case 6:
+			return CondO, true
+		case 7:
+			return CondNO, true
+		case 10:
+			return CondGE, true
+		case 11:
+			return CondL, true
+		case 12:
+			return CondG, true
+		case 13:
+			return CondLE, true
+		}
+		if g.flags == flagsSub {
+			switch cond {
+			case 2: // CS: no borrow
+				return CondAE, true
+			case 3:
+				return CondB, true
+			case 8: // HI: no borrow and not zero
+				return CondA, true
+			case 9:
+				return CondBE, true
+			}
+		} else if cond == 2 || cond == 3 {
+			return [...]Cond{2: CondB, 3: CondAE}[cond], true
+		}
+	}
+	return 0, false
+}
+
+// natSetsFlags holds the native ops that write the guest's flags.
+var natSetsFlags = map[uintptr]bool{}
 
 // natDP compiles the data-processing op for opcode opc, flag setting s,
 // operand-2 form form, with the semantics of ops_dpgen.go.
@@ -461,13 +529,16 @@ func natDP(opc uint32, s bool, form int) natEmit {
 		a.SetMem(CondS, M(RDI, offN))
 		a.SetMem(CondE, M(RDI, offZ))
 		if logical {
+			g.flags = flagsLogic
 			return true
 		}
 		switch opc {
 		case dpADD, dpADC, dpCMN:
 			a.SetMem(CondB, M(RDI, offC))
+			g.flags = flagsAdd
 		default: // ARM's carry is NOT borrow
 			a.SetMem(CondAE, M(RDI, offC))
+			g.flags = flagsSub
 		}
 		a.SetMem(CondO, M(RDI, offV))
 		return true
@@ -732,26 +803,41 @@ func (c *CPU) natCompile(b *Block) {
 	// branch), so this is before the loop.
 	entries[0] = a.Len()
 	a.StoreImm32(M(RDI, offNextPC), b.end)
+	// A run of ops with the same condition shares one check, as long as
+	// none but the last sets the flags; the check reads the host flags
+	// when the op just before left the guest's flags in them.
+	groupEnd := -1
 	for i := range b.ops {
 		o := &b.ops[i]
 		a.Bind(&labels[i])
 		if i > 0 {
 			entries[i] = a.Len()
+			if b.ops[i-1].cond != condAL && i > groupEnd {
+				g.flags = flagsNone // a skipped op lands here
+			}
 		}
 		g.cur = i
+		if fns[i] != nil && o.cond != condAL && i > groupEnd {
+			j := i
+			for j+1 < len(b.ops) && b.ops[j+1].cond == o.cond && fns[j+1] != nil && !natSetsFlags[fnPC(b.ops[j].fn)] {
+				j++
+			}
+			groupEnd = j
+			g.skipUnless(o.cond, &labels[j+1])
+		}
 		mark := a.Len()
 		nstubs := len(g.stubs)
-		ok := false
-		if fns[i] != nil {
-			if o.cond != condAL {
-				g.skipUnless(o.cond, &labels[i+1])
-			}
-			ok = fns[i](g, o)
-		}
+		g.flags = flagsNone
+		ok := fns[i] != nil && fns[i](g, o)
 		if !ok {
 			a.Truncate(mark, &labels[i+1])
 			g.stubs = g.stubs[:nstubs]
 			g.exitTo(i)
+			g.flags = flagsNone
+		}
+		if len(g.stubs) > nstubs {
+			// Go may resume at the next op, with any host flags.
+			g.flags = flagsNone
 		}
 	}
 	a.Bind(&labels[len(b.ops)])
@@ -760,7 +846,7 @@ func (c *CPU) natCompile(b *Block) {
 	}
 	g.epilogue(c, b)
 	a.Bind(&invalid)
-	a.Mov32(RAX, RSI)
+	a.Mov64(RAX, RSI)
 	a.Ret()
 	for _, s := range g.stubs {
 		a.Bind(s.l)
@@ -837,7 +923,7 @@ func (g *natGen) epilogue(c *CPU, b *Block) {
 		a.Jcc(CondNE, &next)
 		a.ALURM64(CMP, RCX, g.hdrMem(slot+natSlotEpo))
 		a.Jcc(CondNE, &next)
-		a.MovImm32(RSI, g.id<<natIdShift|natEnd)
+		a.MovImm64(RSI, g.status(natEnd))
 		a.JmpMem(g.hdrMem(slot + natSlotTgt))
 		a.Bind(&next)
 	}
@@ -882,8 +968,10 @@ func (c *CPU) natInvalidate(b *Block) {
 // interpreter until it is hot again.
 func (c *CPU) natReset() {
 	for _, b := range c.natBlocks {
-		b.nat = nil
-		b.hits = 0
+		if b != nil {
+			b.nat = nil
+			b.hits = 0
+		}
 	}
 	c.natBlocks = c.natBlocks[:0]
 	c.natUsed = 0

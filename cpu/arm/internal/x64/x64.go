@@ -412,3 +412,6 @@ func (a *Asm) Truncate(n int, ls ...*Label) {
 		l.refs = l.refs[:k]
 	}
 }
+
+// Mov64 is MOV dst64, src64.
+func (a *Asm) Mov64(dst, src Reg) { a.opReg(true, []byte{0x89}, src, dst) }

@@ -34,6 +34,7 @@ func TestEncodings(t *testing.T) {
 		{func(a *Asm) { a.MovImm32(R11, 7) }, "mov r11d, 0x7"},
 		{func(a *Asm) { a.MovImm64(RCX, 0x1122334455667788) }, "mov rcx, 0x1122334455667788"},
 		{func(a *Asm) { a.Mov32(RDX, R8) }, "mov edx, r8d"},
+		{func(a *Asm) { a.Mov64(RAX, RSI) }, "mov rax, rsi"},
 		{func(a *Asm) { a.ALURR(SUB, RAX, RCX) }, "sub eax, ecx"},
 		{func(a *Asm) { a.ALURR64(ADD, RCX, RDX) }, "add rcx, rdx"},
 		{func(a *Asm) { a.ALURM(SBB, RAX, M(RDI, 12)) }, "sbb eax, dword ptr [rdi+0xc]"},
