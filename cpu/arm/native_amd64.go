@@ -160,6 +160,15 @@ func init() {
 	natOps[fnPC(opSTM)] = natLDM(true)
 	natOps[fnPC(opLDRDi)] = natLDRD(false)
 	natOps[fnPC(opSTRDi)] = natLDRD(true)
+	natOps[fnPC(opUdiv)] = natDiv(false)
+	natOps[fnPC(opSdiv)] = natDiv(true)
+	natOps[fnPC(opLDRlit)] = func(g *natGen, o *Op) bool {
+		g.a.MovImm32(RAX, o.imm)
+		g.tlbHost(false, 3, g.slowPath(g.cur))
+		g.a.Load32(R8, MI(RCX, RDX, 0))
+		g.a.Store32(regM(o.rd), R8)
+		return true
+	}
 	natOps[fnPC(opBX)] = natBX(false)
 	natOps[fnPC(opBLXReg)] = natBX(true)
 	natOps[fnPC(opUbfx)] = func(g *natGen, o *Op) bool {
@@ -656,7 +665,7 @@ func natLDM(store bool) natEmit {
 		a := &g.a
 		list := o.imm & 0xffff
 		n := uint32(bits.OnesCount32(list))
-		if n == 0 || !store && list&0x8000 != 0 {
+		if n == 0 {
 			return false
 		}
 		slow := g.slowPath(g.cur)
@@ -677,6 +686,12 @@ func natLDM(store bool) natEmit {
 		k := int32(0)
 		for l := list; l != 0; l &= l - 1 {
 			r := uint8(bits.TrailingZeros32(l))
+			if r == 15 && !store {
+				// LoadWritePC, last: interworking as BX does.
+				a.Load32(RAX, MI(RCX, RDX, 4*k))
+				g.bxWritePC()
+				break
+			}
 			if store {
 				a.Load32(R8, regM(r))
 				a.Store32(MI(RCX, RDX, 4*k), R8)
@@ -752,11 +767,50 @@ func natBX(link bool) natEmit {
 		if link {
 			a.StoreImm32(regM(14), o.imm2)
 		}
-		a.Mov32(RDX, RAX)
-		a.ALURI(AND, RDX, 1)
-		a.Store8(M(RDI, offT), RDX)
-		a.ALURI(AND, RAX, ^uint32(1))
-		a.Store32(M(RDI, offNextPC), RAX)
+		g.bxWritePC()
+		return true
+	}
+}
+
+// bxWritePC emits BXWritePC of the value in AX: T from bit 0, the rest
+// is where the block continues.
+func (g *natGen) bxWritePC() {
+	a := &g.a
+	a.Mov32(RDX, RAX)
+	a.ALURI(AND, RDX, 1)
+	a.Store8(M(RDI, offT), RDX)
+	a.ALURI(AND, RAX, ^uint32(1))
+	a.Store32(M(RDI, offNextPC), RAX)
+}
+
+// natDiv compiles UDIV and SDIV: division by zero gives 0 and INT_MIN/-1
+// gives INT_MIN, where x86 would fault.
+func natDiv(signed bool) natEmit {
+	return func(g *natGen, o *Op) bool {
+		a := &g.a
+		var zero, done Label
+		a.Load32(RAX, regM(o.rn))
+		a.Load32(RCX, regM(o.rm))
+		a.Test32(RCX, RCX)
+		a.Jcc(CondE, &zero)
+		if signed {
+			var div Label
+			a.ALURI(CMP, RCX, 0xffffffff)
+			a.Jcc(CondNE, &div)
+			a.Neg32(RAX)
+			a.Jmp(&done)
+			a.Bind(&div)
+			a.Cdq()
+			a.Idiv32(RCX)
+		} else {
+			a.ALURR(XOR, RDX, RDX)
+			a.Div32(RCX)
+		}
+		a.Jmp(&done)
+		a.Bind(&zero)
+		a.ALURR(XOR, RAX, RAX)
+		a.Bind(&done)
+		a.Store32(regM(o.rd), RAX)
 		return true
 	}
 }

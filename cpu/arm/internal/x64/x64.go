@@ -415,3 +415,9 @@ func (a *Asm) Truncate(n int, ls ...*Label) {
 
 // Mov64 is MOV dst64, src64.
 func (a *Asm) Mov64(dst, src Reg) { a.opReg(true, []byte{0x89}, src, dst) }
+
+// Div32 and Idiv32 divide EDX:EAX by r32 (quotient in EAX); Cdq sign-
+// extends EAX into EDX.
+func (a *Asm) Div32(r Reg)  { a.opReg(false, []byte{0xf7}, 6, r) }
+func (a *Asm) Idiv32(r Reg) { a.opReg(false, []byte{0xf7}, 7, r) }
+func (a *Asm) Cdq()         { a.byte1(0x99) }
