@@ -72,6 +72,11 @@ var (
 var _ [32 - unsafe.Sizeof(tlbEntry{})]byte
 var _ [unsafe.Sizeof(tlbEntry{}) - 32]byte
 
+// The epilogue tests irqLine, fiqLine and halted with one load: they
+// must be adjacent bytes (these fail to compile otherwise).
+var _ [1 - (unsafe.Offsetof(CPU{}.fiqLine) - unsafe.Offsetof(CPU{}.irqLine))]byte
+var _ [2 - (unsafe.Offsetof(CPU{}.halted) - unsafe.Offsetof(CPU{}.irqLine))]byte
+
 func rOff(r uint8) int32 { return offR + 4*int32(r&15) }
 
 func regM(r uint8) Mem { return M(RDI, rOff(r)) }
@@ -246,7 +251,10 @@ type natGen struct {
 	base  int // where the code will be placed in the buffer
 	cur   int // index of the op being compiled
 	flags int // what the host flags hold (flagsNone...)
-	stubs []natStub
+	// goOps is set when an op of the block always runs in Go;
+	// interworks when a native op may change the Thumb bit.
+	goOps, interworks bool
+	stubs             []natStub
 }
 
 // natStub is an out-of-line return to Go for op idx (a fast-path miss).
@@ -776,6 +784,7 @@ func natBX(link bool) natEmit {
 // is where the block continues.
 func (g *natGen) bxWritePC() {
 	a := &g.a
+	g.interworks = true
 	a.Mov32(RDX, RAX)
 	a.ALURI(AND, RDX, 1)
 	a.Store8(M(RDI, offT), RDX)
@@ -887,6 +896,7 @@ func (c *CPU) natCompile(b *Block) {
 			a.Truncate(mark, &labels[i+1])
 			g.stubs = g.stubs[:nstubs]
 			g.exitTo(i)
+			g.goOps = true
 			g.flags = flagsNone
 		}
 		if len(g.stubs) > nstubs {
@@ -942,10 +952,14 @@ func (g *natGen) epilogue(c *CPU, b *Block) {
 	a.ALUMI64(ADD, M(RDI, offRetired), int32(b.ninsn))
 	a.StoreImm8(M(RDI, offIT), b.itEnd)
 
-	var done, noIRQ, noFIQ Label
+	var done, quiet, noIRQ, noFIQ Label
 	a.Load64(RCX, M(RDI, offRetired))
 	a.ALURM64(CMP, RCX, M(RDI, offNLimit))
 	a.Jcc(CondAE, &done)
+	// irqLine, fiqLine and halted are adjacent bytes: one test says
+	// whether any needs a closer look.
+	a.TestMemImm32(M(RDI, offIRQ), 0x00ffffff)
+	a.Jcc(CondE, &quiet)
 	a.CmpMemImm8(M(RDI, offHalted), 0)
 	a.Jcc(CondNE, &done)
 	// An interrupt that is pending and not masked goes to Go.
@@ -959,16 +973,23 @@ func (g *natGen) epilogue(c *CPU, b *Block) {
 	a.CmpMemImm8(M(RDI, offF), 0)
 	a.Jcc(CondE, &done)
 	a.Bind(&noFIQ)
-	// The links hold for the state the block ends in.
-	a.CmpMemImm8(M(RDI, offT), uint8(b.state&1))
-	a.Jcc(CondNE, &done)
-	priv := 0
-	if b.state&(1<<9) != 0 {
-		priv = 1
+	a.Bind(&quiet)
+	// The links hold for the state the block ends in. Native ops change
+	// the Thumb bit only by interworking branches, and the privilege never
+	// (an exception leaves through Go); ops run in Go may change either.
+	if g.goOps || g.interworks {
+		a.CmpMemImm8(M(RDI, offT), uint8(b.state&1))
+		a.Jcc(CondNE, &done)
 	}
-	a.MovImm64(RCX, uint64(uintptr(unsafe.Pointer(&c.mem.tlb[priv]))))
-	a.ALURM64(CMP, RCX, M(RDI, offCur))
-	a.Jcc(CondNE, &done)
+	if g.goOps {
+		priv := 0
+		if b.state&(1<<9) != 0 {
+			priv = 1
+		}
+		a.MovImm64(RCX, uint64(uintptr(unsafe.Pointer(&c.mem.tlb[priv]))))
+		a.ALURM64(CMP, RCX, M(RDI, offCur))
+		a.Jcc(CondNE, &done)
+	}
 	a.Load64(RCX, M(RDI, offEpoch))
 	for k := range 2 {
 		var next Label

@@ -421,3 +421,9 @@ func (a *Asm) Mov64(dst, src Reg) { a.opReg(true, []byte{0x89}, src, dst) }
 func (a *Asm) Div32(r Reg)  { a.opReg(false, []byte{0xf7}, 6, r) }
 func (a *Asm) Idiv32(r Reg) { a.opReg(false, []byte{0xf7}, 7, r) }
 func (a *Asm) Cdq()         { a.byte1(0x99) }
+
+// TestMemImm32 is TEST dword [m], imm32.
+func (a *Asm) TestMemImm32(m Mem, v uint32) {
+	a.opMem(false, []byte{0xf7}, 0, m, 4, false)
+	a.u32(v)
+}

@@ -59,6 +59,7 @@ func TestEncodings(t *testing.T) {
 		{func(a *Asm) { a.SetMem(CondS, M(RDI, 0x40)) }, "sets byte ptr [rdi+0x40]"},
 		{func(a *Asm) { a.JmpMem(M(RCX, 8)) }, "jmp qword ptr [rcx+0x8]"},
 		{func(a *Asm) { a.Ret() }, "ret"},
+		{func(a *Asm) { a.TestMemImm32(M(RDI, 0x210), 0xffffff) }, "test dword ptr [rdi+0x210], 0xffffff"},
 		{func(a *Asm) { a.Div32(RCX) }, "div ecx"},
 		{func(a *Asm) { a.Idiv32(R8) }, "idiv r8d"},
 		{func(a *Asm) { a.Cdq() }, "cdq"},
