@@ -73,7 +73,7 @@ func (t *Tree) Marshal() ([]byte, error) {
 	offStruct := offRsv + rsvEntrySize*(len(t.Reserved)+1)
 	offStrings := offStruct + len(e.st)
 	total := offStrings + len(e.strs)
-	if total > math.MaxUint32 {
+	if uint64(total) > math.MaxUint32 {
 		return nil, fmt.Errorf("device tree blob would be %d bytes; the format's limit is 4 GiB", total)
 	}
 

@@ -228,7 +228,7 @@ func (s *Session) MaxRSS() int64 {
 		return 0
 	}
 	if ru, ok := s.state.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss * 1024
+		return int64(ru.Maxrss) * 1024
 	}
 	return 0
 }
