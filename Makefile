@@ -31,6 +31,9 @@ conformance-record: ## rebuild conformance images and re-record references from 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	@# Hosts without the native backend (and 32-bit ones) must still build.
+	GOOS=linux GOARCH=arm64 $(GO) build -o /dev/null ./cmd/mimic
+	GOOS=linux GOARCH=386 $(GO) build -o /dev/null ./cmd/mimic
 
 test: lint ## self-contained tests (no QEMU, no cross compiler)
 	$(GO) test -timeout 20m $(PKGS)
