@@ -408,6 +408,16 @@ func (g *natGen) hostCond(cond uint8) (Cond, bool) {
 // natSetsFlags holds the native ops that write the guest's flags.
 var natSetsFlags = map[uintptr]bool{}
 
+// natALU is the host operation of the data-processing opcodes that are
+// Rn op operand 2 (BIC and ORN invert operand 2 first).
+var natALU = [dpNumOps]ALU{
+	dpAND: AND, dpTST: AND, dpBIC: AND,
+	dpEOR: XOR, dpTEQ: XOR,
+	dpORR: OR, dpORN: OR,
+	dpADD: ADD, dpCMN: ADD,
+	dpSUB: SUB, dpCMP: SUB,
+}
+
 // natDP compiles the data-processing op for opcode opc, flag setting s,
 // operand-2 form form, with the semantics of ops_dpgen.go.
 func natDP(opc uint32, s bool, form int) natEmit {
@@ -485,23 +495,12 @@ func natDP(opc uint32, s bool, form int) natEmit {
 		}
 		rn := regM(o.rn)
 		switch opc {
-		case dpAND, dpTST:
+		case dpAND, dpTST, dpEOR, dpTEQ, dpORR, dpBIC, dpORN, dpADD, dpCMN, dpSUB, dpCMP:
+			if opc == dpBIC || opc == dpORN {
+				a.Not32(RDX)
+			}
 			a.Load32(RAX, rn)
-			a.ALURR(AND, RAX, RDX)
-		case dpEOR, dpTEQ:
-			a.Load32(RAX, rn)
-			a.ALURR(XOR, RAX, RDX)
-		case dpORR:
-			a.Load32(RAX, rn)
-			a.ALURR(OR, RAX, RDX)
-		case dpBIC:
-			a.Not32(RDX)
-			a.Load32(RAX, rn)
-			a.ALURR(AND, RAX, RDX)
-		case dpORN:
-			a.Not32(RDX)
-			a.Load32(RAX, rn)
-			a.ALURR(OR, RAX, RDX)
+			a.ALURR(natALU[opc], RAX, RDX)
 		case dpMOV, dpMVN:
 			if opc == dpMVN {
 				a.Not32(RDX)
@@ -510,12 +509,6 @@ func natDP(opc uint32, s bool, form int) natEmit {
 			if s {
 				a.Test32(RAX, RAX)
 			}
-		case dpADD, dpCMN:
-			a.Load32(RAX, rn)
-			a.ALURR(ADD, RAX, RDX)
-		case dpSUB, dpCMP:
-			a.Load32(RAX, rn)
-			a.ALURR(SUB, RAX, RDX)
 		case dpRSB:
 			a.Mov32(RAX, RDX)
 			a.ALURM(SUB, RAX, rn)
@@ -577,6 +570,12 @@ const (
 	lsModeReg
 )
 
+// The host accesses of the load/store kinds, in lsOpOff order.
+var (
+	natLoads  = [...]func(*Asm, Reg, Mem){(*Asm).Load32, (*Asm).Load8Z, (*Asm).Load16Z, (*Asm).Load8S, (*Asm).Load16S}
+	natStores = [...]func(*Asm, Mem, Reg){(*Asm).Store32, (*Asm).Store8, (*Asm).Store16}
+)
+
 // natLdSt compiles load/store kind k (the index into lsOpOff and friends:
 // LDR, LDRB, LDRH, LDRSB, LDRSH, STR, STRB, STRH) in addressing mode mode.
 // The TLB fast path is the one of hostR/hostW; anything else leaves for
@@ -604,27 +603,9 @@ func natLdSt(k, mode int) natEmit {
 		host := MI(RCX, RDX, 0)
 		if store {
 			a.Load32(R8, regM(o.rd))
-			switch size {
-			case 4:
-				a.Store32(host, R8)
-			case 2:
-				a.Store16(host, R8)
-			default:
-				a.Store8(host, R8)
-			}
+			natStores[k-5](a, host, R8)
 		} else {
-			switch k {
-			case 0:
-				a.Load32(R8, host)
-			case 1:
-				a.Load8Z(R8, host)
-			case 2:
-				a.Load16Z(R8, host)
-			case 3:
-				a.Load8S(R8, host)
-			default:
-				a.Load16S(R8, host)
-			}
+			natLoads[k](a, R8, host)
 		}
 		// Writeback before Rt, as the Go ops do.
 		switch mode {
