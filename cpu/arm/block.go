@@ -48,6 +48,7 @@ type Block struct {
 	end   uint32 // virtual address after the last instruction
 	state uint32 // ISA state the block was translated for: see stateKey
 	ninsn uint32
+	size  uint32    // bytes of code, from vpc
 	itEnd uint8     // ITSTATE after the last instruction
 	pages [2]uint64 // physical pages the code lies in (second may equal first)
 	valid bool
@@ -209,7 +210,15 @@ func (c *CPU) findBlock(pc uint32, st uint32) *Block {
 	c.cache.blocks[key] = b
 	for _, p := range uniquePages(b.pages) {
 		c.cache.byPage[p] = append(c.cache.byPage[p], b)
-		c.mem.markCode(p)
+	}
+	// The bytes the code occupies: from pa to the page end at most, and
+	// the rest at the start of the second page.
+	off := pa & pageMask
+	n := max(uint64(b.size), 4)
+	first := min(off+n, pageSize)
+	c.mem.markCode(b.pages[0], chunkMask(off, first))
+	if rest := off + n - first; rest > 0 && b.pages[1] != b.pages[0] {
+		c.mem.markCode(b.pages[1], chunkMask(0, min(rest, pageSize)))
 	}
 	return b
 }
@@ -332,6 +341,7 @@ func (c *CPU) translateBlock(pc uint32, pa uint64, st uint32) *Block {
 	}
 	b.ops = t.ops
 	b.ninsn = uint32(t.n)
+	b.size = pc - b.vpc
 	b.end = pc
 	if t.jump {
 		b.end = t.jumpTo

@@ -41,8 +41,12 @@ type memState struct {
 	// tlb[0] serves PL0 (User mode and LDRT/STRT), tlb[1] serves PL1.
 	tlb [2][tlbSize]tlbEntry
 	cur *[tlbSize]tlbEntry
-	// codePages holds the physical pages that have translated code.
-	codePages map[uint64]bool
+	// codePages holds the physical pages that have translated code, each
+	// with a bitmap of its 64-byte chunks that do: only a write to one of
+	// those invalidates the page's translations. Small firmware often
+	// keeps data or its stack next to its code, and a page granularity
+	// would retranslate it on every such store.
+	codePages map[uint64]uint64
 	// epoch changes whenever virtual-to-physical mappings may have changed,
 	// which invalidates block chaining (chains are by virtual address).
 	epoch uint64
@@ -53,7 +57,7 @@ type memState struct {
 
 func (m *memState) init(c *CPU) {
 	m.c = c
-	m.codePages = map[uint64]bool{}
+	m.codePages = map[uint64]uint64{}
 	m.cur = &m.tlb[1]
 	m.flushAll()
 }
@@ -112,14 +116,25 @@ func (m *memState) privilegeChanged() {
 	}
 }
 
-// markCode records that pa's page holds translated code and revokes fast
-// writes to it, so the next write invalidates the translations.
-func (m *memState) markCode(pa uint64) {
-	page := pa &^ pageMask
-	if m.codePages[page] {
+// codeChunkShift is log2 of the granule codePages tracks code in.
+const codeChunkShift = 6
+
+// chunkMask is the codePages bitmap of the chunks that bytes [lo, hi) of a
+// page touch (0 <= lo < hi <= pageSize).
+func chunkMask(lo, hi uint64) uint64 {
+	first, last := lo>>codeChunkShift, (hi-1)>>codeChunkShift
+	return (^uint64(0) >> (63 - last)) &^ (1<<first - 1)
+}
+
+// markCode records that the chunks of page holds translated code and
+// revokes fast writes to the page, so that writes are checked against
+// them.
+func (m *memState) markCode(page uint64, chunks uint64) {
+	old, had := m.codePages[page]
+	m.codePages[page] = old | chunks
+	if had {
 		return
 	}
-	m.codePages[page] = true
 	for k := range m.tlb {
 		for j := range m.tlb[k] {
 			if e := &m.tlb[k][j]; e.pa == page && e.host != nil {
@@ -220,7 +235,7 @@ func (m *memState) fill(va uint32, kind accKind, user bool) (e *tlbEntry, pa uin
 	if t.perm&(1<<accRead) != 0 {
 		e.read = vpage
 	}
-	if t.perm&(1<<accWrite) != 0 && !m.codePages[page] && b.HostPage(page, true) != nil {
+	if _, code := m.codePages[page]; t.perm&(1<<accWrite) != 0 && !code && b.HostPage(page, true) != nil {
 		e.write = vpage
 	}
 	if t.perm&(1<<accExec) != 0 {
@@ -489,17 +504,21 @@ func swapBytes(v uint32, size int) uint32 {
 	return v
 }
 
-// invalidateRange is told of every RAM write the bus performs; writes to
-// pages holding translated code invalidate those translations.
+// invalidateRange is told of every RAM write the bus performs; a write to
+// a chunk of a page that holds translated code invalidates the page's
+// translations.
 func (c *CPU) invalidateRange(addr uint64, n int) {
-	if len(c.mem.codePages) == 0 {
+	if len(c.mem.codePages) == 0 || n <= 0 {
 		return
 	}
-	for p := addr &^ pageMask; p < addr+uint64(n); p += pageSize {
-		if c.mem.codePages[p] {
-			delete(c.mem.codePages, p)
-			c.cache.invalidatePage(p)
+	end := addr + uint64(n)
+	for p := addr &^ pageMask; p < end; p += pageSize {
+		chunks, ok := c.mem.codePages[p]
+		if !ok || chunks&chunkMask(max(addr, p)-p, min(end, p+pageSize)-p) == 0 {
+			continue
 		}
+		delete(c.mem.codePages, p)
+		c.cache.invalidatePage(p)
 	}
 }
 
