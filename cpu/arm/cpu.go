@@ -4,7 +4,9 @@
 //
 // Guest code is decoded once per basic block into a slice of pre-decoded ops
 // (block.go) that one loop runs; blocks are cached by physical address and
-// ISA state. Guest faults are values in the CPU domain that exception entry
+// ISA state. On linux/amd64, blocks that run often are also compiled to
+// host machine code (native.go, native_amd64.go), which runs the common
+// ops itself and hands every other op back to the same Go handlers. Guest faults are values in the CPU domain that exception entry
 // consumes, never Go errors or panics.
 package arm
 
