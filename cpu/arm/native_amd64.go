@@ -43,6 +43,9 @@ const (
 	natSlotTgt  = 16
 )
 
+// natBlockLimit is natMaxBlks, lowered by tests to exercise natReset.
+var natBlockLimit = natMaxBlks
+
 // Offsets of the CPU fields the native code touches.
 var (
 	offR       = int32(unsafe.Offsetof(CPU{}.R))
@@ -830,7 +833,7 @@ func (c *CPU) natCompile(b *Block) {
 		b.natSkip = true
 		return
 	}
-	if len(c.natBlocks) == natMaxBlks {
+	if len(c.natBlocks) >= natBlockLimit {
 		c.natReset()
 	}
 	g := &natGen{id: uint32(len(c.natBlocks)), base: c.natUsed}
