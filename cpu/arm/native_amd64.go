@@ -977,11 +977,16 @@ func (g *natGen) epilogue(c *CPU, b *Block) {
 	a.Load64(RCX, M(RDI, offEpoch))
 	for k := range 2 {
 		var next Label
+		var jump Label
 		slot := int32(natHdrSlot0 + k*natSlotSize)
 		a.ALURM(CMP, RAX, g.hdrMem(slot+natSlotVPC))
 		a.Jcc(CondNE, &next)
-		a.ALURM64(CMP, RCX, g.hdrMem(slot+natSlotEpo))
+		a.Load64(R8, g.hdrMem(slot+natSlotEpo))
+		a.ALURR64(OR, R8, R8) // epoch 0: a link within the page, for any epoch
+		a.Jcc(CondE, &jump)
+		a.ALURR64(CMP, R8, RCX)
 		a.Jcc(CondNE, &next)
+		a.Bind(&jump)
 		a.MovImm64(RSI, g.status(natEnd))
 		a.JmpMem(g.hdrMem(slot + natSlotTgt))
 		a.Bind(&next)
@@ -999,10 +1004,20 @@ func (c *CPU) natLink(from, to *Block) {
 	hdr := unsafe.Slice((*byte)(from.nat.hdr), natHdrSize)
 	slot := func(k int) []byte { return hdr[natHdrSlot0+k*natSlotSize:][:natSlotSize] }
 	target := uint64(to.nat.chain)
+	// A link to a block in the same virtual page holds whatever the TLB
+	// epoch: from's code runs only while its page maps to the physical
+	// page it was translated from (it is found by that mapping, or chained
+	// to from code in that same page), and so does to's. Links between
+	// pages hold only while no mapping has changed. (QEMU chains directly
+	// only within a page, for the same reason.)
+	epoch := c.mem.epoch
+	if to.vpc&^pageMask == from.vpc&^pageMask {
+		epoch = 0
+	}
 	for k := range 2 {
 		s := slot(k)
 		if binary.LittleEndian.Uint32(s[natSlotVPC:]) == to.vpc &&
-			binary.LittleEndian.Uint64(s[natSlotEpo:]) == c.mem.epoch &&
+			binary.LittleEndian.Uint64(s[natSlotEpo:]) == epoch &&
 			binary.LittleEndian.Uint64(s[natSlotTgt:]) == target {
 			return
 		}
@@ -1010,7 +1025,7 @@ func (c *CPU) natLink(from, to *Block) {
 	copy(slot(1), slot(0))
 	s := slot(0)
 	binary.LittleEndian.PutUint32(s[natSlotVPC:], to.vpc)
-	binary.LittleEndian.PutUint64(s[natSlotEpo:], c.mem.epoch)
+	binary.LittleEndian.PutUint64(s[natSlotEpo:], epoch)
 	binary.LittleEndian.PutUint64(s[natSlotTgt:], target)
 }
 
