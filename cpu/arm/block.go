@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"reflect"
 )
 
 // An op is one pre-decoded step of a block: the handler plus operands that
@@ -31,6 +32,10 @@ type Op struct {
 }
 
 type opFunc func(c *CPU, o *Op)
+
+// fnPC identifies an op function (the address of its code), for tables
+// keyed by op kind.
+func fnPC(fn opFunc) uintptr { return reflect.ValueOf(fn).Pointer() }
 
 const (
 	condAL = 14

@@ -5,7 +5,6 @@ package arm
 import (
 	"encoding/binary"
 	"math/bits"
-	"reflect"
 	"runtime"
 	"unsafe"
 
@@ -15,7 +14,7 @@ import (
 )
 
 // Native code for amd64. Register use inside compiled code: DI holds the
-// *CPU throughout; AX, CX, DX, SI and R8 are scratch. Guest registers and
+// *CPU throughout; AX, CX, DX, SI, R8 and R9 are scratch. Guest registers and
 // flags live in the CPU struct, so any op may fall back to Go at any point
 // without spilling anything.
 
@@ -88,8 +87,6 @@ func regM(r uint8) Mem { return M(RDI, rOff(r)) }
 type natEmit func(g *natGen, o *Op) bool
 
 var natOps = map[uintptr]natEmit{}
-
-func fnPC(fn opFunc) uintptr { return reflect.ValueOf(fn).Pointer() }
 
 func init() {
 	for opc := range dpNumOps {
@@ -364,48 +361,37 @@ const (
 	flagsLogic
 )
 
+// natNoCond marks a guest condition the host flags cannot decide.
+const natNoCond Cond = 0xff
+
+// natHostCond gives, for each kind of host flags (flagsSub...), the host
+// condition equal to each guest condition (ARM ARM A8.3). After an
+// addition C is the host carry, after a subtraction its complement; a
+// logical operation leaves only N and Z in the host flags.
+var natHostCond = func() (t [4][16]Cond) {
+	for k := range t {
+		for c := range t[k] {
+			t[k][c] = natNoCond
+		}
+	}
+	nz := map[uint8]Cond{0: CondE, 1: CondNE, 4: CondS, 5: CondNS}
+	nzv := map[uint8]Cond{6: CondO, 7: CondNO, 10: CondGE, 11: CondL, 12: CondG, 13: CondLE}
+	for c, h := range nz {
+		t[flagsSub][c], t[flagsAdd][c], t[flagsLogic][c] = h, h, h
+	}
+	for c, h := range nzv {
+		t[flagsSub][c], t[flagsAdd][c] = h, h
+	}
+	t[flagsSub][2], t[flagsSub][3], t[flagsSub][8], t[flagsSub][9] = CondAE, CondB, CondA, CondBE
+	t[flagsAdd][2], t[flagsAdd][3] = CondB, CondAE
+	return t
+}()
+
 // hostCond maps guest condition cond to a host condition on the flags
 // g.flags describes.
 func (g *natGen) hostCond(cond uint8) (Cond, bool) {
-	nz := [...]Cond{0: CondE, 1: CondNE, 4: CondS, 5: CondNS}
-	switch g.flags {
-	case flagsLogic:
-		if cond <= 1 || cond == 4 || cond == 5 {
-			return nz[cond], true
-		}
-	case flagsSub, flagsAdd:
-		switch cond {
-		case 0, 1, 4, 5:
-			return nz[cond], true
-		case 6:
-			return CondO, true
-		case 7:
-			return CondNO, true
-		case 10:
-			return CondGE, true
-		case 11:
-			return CondL, true
-		case 12:
-			return CondG, true
-		case 13:
-			return CondLE, true
-		}
-		if g.flags == flagsSub {
-			switch cond {
-			case 2: // CS: no borrow
-				return CondAE, true
-			case 3:
-				return CondB, true
-			case 8: // HI: no borrow and not zero
-				return CondA, true
-			case 9:
-				return CondBE, true
-			}
-		} else if cond == 2 || cond == 3 {
-			return [...]Cond{2: CondB, 3: CondAE}[cond], true
-		}
-	}
-	return 0, false
+	h := natHostCond[g.flags][cond&15]
+	return h, h != natNoCond
 }
 
 // natSetsFlags holds the native ops that write the guest's flags.
@@ -424,8 +410,7 @@ var natALU = [dpNumOps]ALU{
 // natDP compiles the data-processing op for opcode opc, flag setting s,
 // operand-2 form form, with the semantics of ops_dpgen.go.
 func natDP(opc uint32, s bool, form int) natEmit {
-	logical := opc == dpAND || opc == dpEOR || opc == dpTST || opc == dpTEQ ||
-		opc == dpORR || opc == dpMOV || opc == dpBIC || opc == dpMVN || opc == dpORN
+	logical := dpLogical(opc)
 	return func(g *natGen, o *Op) bool {
 		a := &g.a
 		// Operand 2 into DX.
@@ -433,7 +418,7 @@ func natDP(opc uint32, s bool, form int) natEmit {
 		case formImm:
 			a.MovImm32(RDX, o.imm)
 			if logical && s && o.amt != 2 {
-				a.StoreImm8(M(RDI, offC), bool2u8(o.amt != 0))
+				a.StoreImm8(M(RDI, offC), uint8(bool2u(o.amt != 0)))
 			}
 		case formReg:
 			a.Load32(RDX, regM(o.rm))
@@ -558,13 +543,6 @@ func natDP(opc uint32, s bool, form int) natEmit {
 	}
 }
 
-func bool2u8(b bool) uint8 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // Addressing of the specialised load/store ops (translate_mem.go).
 const (
 	lsModeOff = iota
@@ -650,8 +628,8 @@ func (g *natGen) tlbHost(store bool, mask uint32, slow *Label) {
 	a.ALURI(AND, RDX, pageMask)
 }
 
-// natLDM and natSTM compile LDM/STM (not loading the PC) whose words all
-// lie in one page, as the Go ops' fast path does.
+// natLDM compiles LDM (loading the PC too, interworking) or STM when all
+// the words lie in one page, as the Go ops' fast path does.
 func natLDM(store bool) natEmit {
 	return func(g *natGen, o *Op) bool {
 		a := &g.a

@@ -1,9 +1,6 @@
 package arm
 
-import (
-	"math/bits"
-	"reflect"
-)
+import "math/bits"
 
 // Data-processing ops that are not generated (ops_dp_gen.go holds the
 // specialised ALU ops): shifter helpers, the slow path for ALU results
@@ -151,9 +148,9 @@ func opPCDest(c *CPU, o *Op) {
 
 // pcDestIndex returns fn's index in pcDestFns.
 func pcDestIndex(fn opFunc) uint32 {
-	p := reflect.ValueOf(fn).Pointer()
+	p := fnPC(fn)
 	for i, f := range pcDestFns {
-		if reflect.ValueOf(f).Pointer() == p {
+		if fnPC(f) == p {
 			return uint32(i)
 		}
 	}

@@ -51,6 +51,16 @@ func dpHasDest(opc uint32) bool { return opc < dpTST || opc > dpCMN }
 
 func dpUnary(opc uint32) bool { return opc == dpMOV || opc == dpMVN }
 
+// dpLogical reports whether opc is a logical operation: with S it sets N
+// and Z from the result and C from the shifter, and leaves V.
+func dpLogical(opc uint32) bool {
+	switch opc {
+	case dpAND, dpEOR, dpTST, dpTEQ, dpORR, dpMOV, dpBIC, dpMVN, dpORN:
+		return true
+	}
+	return false
+}
+
 // dpS resolves a spec S field: 2 is the 16-bit Thumb rule, flags are set
 // outside an IT block only.
 func (t *translator) dpS(s uint32) bool {
