@@ -184,12 +184,10 @@ func (t *Timer) timeOfTick(tick uint64) (uint64, bool) {
 }
 
 // count returns the count this channel compares against.
-func (c *Channel) count() uint64 {
-	if c.virtual {
-		return c.t.CNTVCT()
-	}
-	return c.t.CNTPCT()
-}
+func (c *Channel) count() uint64 { return c.countAt(c.t.CNTPCT()) }
+
+// countAt returns this channel's count when the physical count is pct.
+func (c *Channel) countAt(pct uint64) uint64 { return pct - c.offset() }
 
 // offset returns the physical count minus this channel's count.
 func (c *Channel) offset() uint64 {
@@ -199,14 +197,16 @@ func (c *Channel) offset() uint64 {
 	return 0
 }
 
-func (c *Channel) istatus() bool {
-	return c.ctl&CTL_ENABLE != 0 && c.count() >= c.cval
+// istatusAt reports the timer condition (ENABLE and count >= CVAL) when
+// the physical count is pct.
+func (c *Channel) istatusAt(pct uint64) bool {
+	return c.ctl&CTL_ENABLE != 0 && c.countAt(pct) >= c.cval
 }
 
 // CTL returns CNTx_CTL: ENABLE, IMASK and the computed ISTATUS.
 func (c *Channel) CTL() uint32 {
 	v := c.ctl
-	if c.istatus() {
+	if c.istatusAt(c.t.CNTPCT()) {
 		v |= CTL_ISTATUS
 	}
 	return v
@@ -242,11 +242,18 @@ func (c *Channel) Level() bool { return c.level }
 
 // recalc drives the output from the current state and schedules the event
 // for the moment it must rise. force drives the line even if unchanged.
+//
+// The whole decision works from one reading of the counter (see package
+// clock): in realtime mode the clock moves between two reads, and a
+// compare value passed between them would otherwise be seen as "not yet"
+// by the first and "already past" by the second, leaving the line low with
+// nothing scheduled to raise it.
 func (c *Channel) recalc(force bool) {
 	c.t.clk.Cancel(c.event)
 	c.event = nil
 
-	ist := c.istatus()
+	pct := c.t.CNTPCT()
+	ist := c.istatusAt(pct)
 	level := ist && c.ctl&CTL_IMASK == 0
 	if level != c.level || force {
 		c.level = level
@@ -260,16 +267,19 @@ func (c *Channel) recalc(force bool) {
 		return
 	}
 	// The condition becomes true when the physical count reaches
-	// CVAL + offset. If that sum wraps, the physical count would have to
-	// wrap first: never, for our purposes.
+	// CVAL + offset. It is false at pct, so the target lies after pct
+	// unless the sum wrapped, in which case the physical count would
+	// have to wrap first: never, for our purposes.
 	target := c.cval + c.offset()
-	if target < c.t.CNTPCT() {
+	if target <= pct {
 		return
 	}
 	at, ok := c.t.timeOfTick(target)
 	if !ok {
 		return
 	}
+	// at may already be behind the live clock by the time it is
+	// scheduled; the clock then fires it at its next advance.
 	c.event = c.t.clk.Schedule(at, c.fire)
 }
 

@@ -432,3 +432,58 @@ func mustDeadline(t *testing.T, clk *clock.Clock) uint64 {
 	}
 	return at
 }
+
+// TestLiveClockNeverLosesTheInterrupt programs the timer against a clock
+// whose live time moves on every read, as realtime mode's does, for each
+// compare value close to the count. Whatever moment the compare value
+// falls between two reads, the line must be high once the clock advances
+// past it (issue 7: a recalc that read the counter twice dropped the event
+// when CVAL fell between its two reads, and the guest slept forever).
+func TestLiveClockNeverLosesTheInterrupt(t *testing.T) {
+	for _, virtual := range []bool{false, true} {
+		for ahead := uint64(0); ahead < 16; ahead++ {
+			t.Run(fmt.Sprintf("virtual=%v/cval=count+%d", virtual, ahead), func(t *testing.T) {
+				r := newRig(CortexA15Freq)
+				r.clk.AdvanceTo(1_000_000)
+				ch, line := r.tm.Phys(), r.phys
+				if virtual {
+					ch, line = r.tm.Virt(), r.virt
+					r.tm.SetCNTVOFF(1234)
+				}
+				ch.SetCTL(CTL_ENABLE | CTL_IMASK)
+				// From here on every read of the clock is 2.5 ticks
+				// (40 ns) later than the one before.
+				live := r.clk.Now()
+				r.clk.SetLive(func() uint64 { live += 40; return live })
+				ch.SetCVAL(ch.count() + ahead)
+				ch.SetCTL(CTL_ENABLE)
+				r.clk.SetLive(nil)
+				r.clk.AdvanceTo(live + 1_000_000)
+				if !line.level || !ch.Level() {
+					t.Fatalf("line low after the compare value passed: CTL %#x, event pending %v",
+						ch.CTL(), ch.event.Pending())
+				}
+			})
+		}
+	}
+}
+
+// TestPastDeadlineFiresAtNextAdvance checks that an event whose time the
+// live clock has passed before it was scheduled is not dropped.
+func TestPastDeadlineFiresAtNextAdvance(t *testing.T) {
+	r := newRig(CortexA15Freq)
+	p := r.tm.Phys()
+	p.SetCVAL(100) // 1600 ns
+	// The live clock reads 1599 ns for the decision; the event is due
+	// at 1600 and must fire when the loop advances to any later time.
+	r.clk.SetLive(func() uint64 { return 1599 })
+	p.SetCTL(CTL_ENABLE)
+	r.clk.SetLive(nil)
+	if p.Level() {
+		t.Fatal("line high before the compare value")
+	}
+	r.clk.AdvanceTo(5000)
+	if !p.Level() {
+		t.Error("line low after the compare value")
+	}
+}

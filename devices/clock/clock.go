@@ -4,6 +4,24 @@
 // on the clock; nothing in the emulator reads the host clock except the code
 // that advances this one (the machine's run loop), which makes the whole
 // machine deterministic when that code advances time by instructions retired.
+//
+// # One reading per decision
+//
+// Between two advances, Now reads a live source (SetLive): host time in
+// realtime mode, so two calls to Now a few instructions apart differ. A
+// device (or the CPU, or the run loop) that decides something from the
+// time — is the compare value reached, when must the alarm fire, how long
+// may the CPU run — must read the clock once and work from that value:
+//
+//	now := clk.Now()
+//	if due(now) { raise() } else { clk.Schedule(when(now), fire) }
+//
+// Reading it twice (once to ask "is it due?", once to compute the
+// deadline) opens a window in which the answer changes between the reads;
+// the generic timer once lost its interrupt that way and the guest slept
+// forever. And a deadline found already past is scheduled anyway (or acted
+// on at once), never dropped: Schedule accepts a time behind Now and fires
+// it at the next AdvanceTo.
 package clock
 
 import "container/heap"
@@ -56,8 +74,8 @@ func (c *Clock) Schedule(at uint64, fn func()) *Event {
 	return e
 }
 
-// After schedules fn to run d nanoseconds from now.
-func (c *Clock) After(d uint64, fn func()) *Event { return c.Schedule(c.now+d, fn) }
+// After schedules fn to run d nanoseconds after Now.
+func (c *Clock) After(d uint64, fn func()) *Event { return c.Schedule(c.Now()+d, fn) }
 
 // Cancel removes e if it is still pending. Cancelling nil, a fired or an
 // already cancelled event does nothing.
@@ -67,6 +85,9 @@ func (c *Clock) Cancel(e *Event) {
 	}
 	heap.Remove(&c.events, e.idx)
 }
+
+// At returns the time e is (or was) due.
+func (e *Event) At() uint64 { return e.at }
 
 // Pending reports whether e is scheduled and has not fired.
 func (e *Event) Pending() bool { return e != nil && e.idx >= 0 }

@@ -122,19 +122,21 @@ func (r *RTC) update(force bool) {
 }
 
 // setAlarm (re)arms the match interrupt for the moment RTCDR next equals
-// RTCMR, firing at once if it already does.
+// RTCMR, firing at once if it already does. It reads the clock once (see
+// package clock): a second boundary crossed between two reads would arm
+// the alarm a second late.
 func (r *RTC) setAlarm() {
 	r.clk.Cancel(r.alarm)
 	r.alarm = nil
+	secs := r.clk.Now() / nsPerSecond
 	// The counter wraps; so does this subtraction, which gives the
 	// seconds to go even when RTCMR is below RTCDR.
-	ticks := r.mr - r.Count()
+	ticks := r.mr - (r.tickOffset + uint32(secs))
 	if ticks == 0 {
 		r.fire()
 		return
 	}
-	at := (r.clk.Now()/nsPerSecond + uint64(ticks)) * nsPerSecond
-	r.alarm = r.clk.Schedule(at, r.fire)
+	r.alarm = r.clk.Schedule((secs+uint64(ticks))*nsPerSecond, r.fire)
 }
 
 func (r *RTC) fire() {

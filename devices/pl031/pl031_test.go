@@ -438,3 +438,18 @@ func TestRestoreRejectsBadState(t *testing.T) {
 		})
 	}
 }
+
+// TestAlarmReadsTheClockOnce arms the alarm against a live clock that
+// crosses a second boundary between two reads: the alarm must still fire
+// exactly when RTCDR reaches RTCMR, not a second later (issue 7).
+func TestAlarmReadsTheClockOnce(t *testing.T) {
+	r := newRig(t, 0)
+	r.write(regIMSC, 1)
+	live := 1*sec - 2
+	r.clk.SetLive(func() uint64 { live++; return live })
+	r.write(regMR, 1700000003)
+	r.clk.SetLive(nil)
+	if diff := cmp.Diff([]string{"t=2999999999 line=false RIS=0", "t=3000000000 line=true RIS=1"}, r.lineAt(3*sec-1, 3*sec)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
