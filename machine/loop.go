@@ -6,6 +6,7 @@ package machine
 import (
 	"errors"
 	"fmt"
+	"io"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,11 @@ type Loop struct {
 	Input   <-chan []byte
 	Deliver func([]byte) int
 
+	// Describe, when set, writes the machine's state for a person
+	// debugging a hang (CPU, timers, interrupt controller); the loop
+	// calls it on its own goroutine when RequestDump asks.
+	Describe func(w io.Writer)
+
 	pending  []byte
 	inputEOF bool
 	exited   bool
@@ -42,6 +48,7 @@ type Loop struct {
 	reset    bool
 	vtime    uint64 // deterministic mode: virtual ns
 	quit     atomic.Bool
+	dumpReq  atomic.Pointer[dumpRequest]
 	// sliceStart is the retired count when the current slice began.
 	sliceStart uint64
 }
@@ -49,6 +56,44 @@ type Loop struct {
 // Quit makes Run return soon; it may be called from any goroutine (the
 // console's Ctrl-A x).
 func (l *Loop) Quit() { l.quit.Store(true) }
+
+type dumpRequest struct {
+	w    io.Writer
+	done chan struct{}
+}
+
+// RequestDump asks the loop to write the machine's state (Describe) to w
+// after the current slice, and returns a channel closed once it has. It may be
+// called from any goroutine (a signal handler, the console). A loop that
+// does not answer within a slice or an idle wait is itself stuck; the
+// caller then decides whether to read the state unsynchronised.
+func (l *Loop) RequestDump(w io.Writer) <-chan struct{} {
+	r := &dumpRequest{w: w, done: make(chan struct{})}
+	if old := l.dumpReq.Swap(r); old != nil {
+		close(old.done) // superseded
+	}
+	return r.done
+}
+
+// serveDump answers a pending RequestDump.
+func (l *Loop) serveDump() {
+	r := l.dumpReq.Swap(nil)
+	if r == nil {
+		return
+	}
+	defer close(r.done)
+	if l.Describe == nil {
+		fmt.Fprintln(r.w, "mimic: no machine state to describe")
+		return
+	}
+	next := "none"
+	if at, ok := l.Clock.Deadline(); ok {
+		next = fmt.Sprintf("at %d ns", at)
+	}
+	fmt.Fprintf(r.w, "mimic: machine state at %d ns virtual; next clock event %s; %d bytes of host input waiting for the guest\n",
+		l.Clock.Now(), next, len(l.pending))
+	l.Describe(r.w)
+}
 
 // ErrTimeout and ErrInsnLimit report that a limit ended the run.
 var (
@@ -116,6 +161,9 @@ func (l *Loop) Run() (Result, error) {
 			return Result{}, fmt.Errorf("%w (%v)", ErrTimeout, l.Timeout)
 		}
 		l.pollInput(false)
+		if l.dumpReq.Load() != nil {
+			l.serveDump()
+		}
 		if why == arm.StopHalt {
 			if err := l.idle(start); err != nil {
 				return Result{}, err
@@ -170,7 +218,13 @@ func (l *Loop) idle(start time.Time) error {
 			l.Clock.AdvanceTo(l.vtime)
 			return nil
 		}
-		now := uint64(time.Since(start))
+		// One reading of host time for the whole decision (see package
+		// clock): an event found due is run now, never slept past.
+		elapsed := time.Since(start)
+		now := uint64(elapsed)
+		if l.Timeout > 0 && elapsed > l.Timeout {
+			return fmt.Errorf("%w (%v)", ErrTimeout, l.Timeout)
+		}
 		wait := 50 * time.Millisecond
 		if ok {
 			if at <= now {
@@ -179,17 +233,11 @@ func (l *Loop) idle(start time.Time) error {
 			}
 			wait = min(wait, time.Duration(at-now))
 		}
-		if l.Timeout > 0 && time.Since(start) > l.Timeout {
-			return fmt.Errorf("%w (%v)", ErrTimeout, l.Timeout)
-		}
-		if l.quit.Load() {
+		if l.quit.Load() || l.dumpReq.Load() != nil {
 			return nil
 		}
 		l.waitInput(wait)
 		l.Clock.AdvanceTo(uint64(time.Since(start)))
-		if !l.CPU.Halted() || l.exited {
-			return nil
-		}
 		return nil
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -247,10 +248,17 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 	var con *console.Console
 	var m *virt.Machine
 	if o.serial == "stdio" && !cfg.Semihosting {
-		con, err = console.Open(stdin, stdout, true, func() {
-			if m != nil {
-				m.Loop.Quit()
-			}
+		con, err = console.Open(stdin, stdout, true, console.Keys{
+			Quit: func() {
+				if m != nil {
+					m.Loop.Quit()
+				}
+			},
+			Info: func() {
+				if m != nil {
+					m.Loop.RequestDump(stderr)
+				}
+			},
 		})
 		if err != nil {
 			return 0, err
@@ -281,6 +289,7 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 		}
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
+	dumpOnSIGQUIT(m, con, stderr)
 	start := time.Now()
 	code, err := m.Run()
 	if o.stats {
@@ -294,6 +303,30 @@ func boot(o *options, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	return code, err
+}
+
+// dumpOnSIGQUIT makes SIGQUIT (Ctrl-\ on a terminal, kill -QUIT) print
+// the machine's state (CPU, timers, GIC) before Go's goroutine dump and
+// exit status 2, so a hung guest can be diagnosed from outside.
+func dumpOnSIGQUIT(m *virt.Machine, con *console.Console, stderr io.Writer) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGQUIT)
+	go func() {
+		<-ch
+		if con != nil {
+			con.Close()
+		}
+		fmt.Fprintln(stderr, "mimic: SIGQUIT: the machine's state, then the goroutines")
+		select {
+		case <-m.Loop.RequestDump(stderr):
+		case <-time.After(2 * time.Second):
+			// The run loop itself is stuck: read what can be read.
+			fmt.Fprintln(stderr, "mimic: the run loop did not answer in 2 s; the state below is read without it")
+			m.Describe(stderr)
+		}
+		pprof.Lookup("goroutine").WriteTo(stderr, 2)
+		os.Exit(2)
+	}()
 }
 
 func printStats(w io.Writer, insns uint64, d time.Duration) {

@@ -1,7 +1,8 @@
 // Package console connects a guest serial port to the host terminal: stdin
 // becomes guest input and, when stdin is a terminal, it is put in raw mode
 // with QEMU's escape keys (Ctrl-A x quits, Ctrl-A h helps, Ctrl-A Ctrl-A
-// sends Ctrl-A). The terminal is restored by Close, whatever happened.
+// sends Ctrl-A) and Mimic's Ctrl-A i (print the machine's state, for
+// debugging a guest that hangs). The terminal is restored by Close, whatever happened.
 package console
 
 import (
@@ -21,14 +22,21 @@ type Console struct {
 	in    *os.File
 	out   io.Writer
 	saved *unix.Termios
-	quit  func()
+	keys  Keys
+}
+
+// Keys are the actions of the Ctrl-A escapes. Each is called from the
+// console's reading goroutine; nil ones do nothing.
+type Keys struct {
+	Quit func() // Ctrl-A x
+	Info func() // Ctrl-A i
 }
 
 // Open starts reading in. When in is a terminal and raw is set, the
-// terminal goes into raw mode until Close. quit is called (from another
-// goroutine) when the user types Ctrl-A x.
-func Open(in *os.File, out io.Writer, raw bool, quit func()) (*Console, error) {
-	c := &Console{in: in, out: out, quit: quit}
+// terminal goes into raw mode until Close, and the Ctrl-A escapes call
+// keys.
+func Open(in *os.File, out io.Writer, raw bool, keys Keys) (*Console, error) {
+	c := &Console{in: in, out: out, keys: keys}
 	if raw && IsTerminal(in) {
 		if err := c.makeRaw(); err != nil {
 			return nil, fmt.Errorf("console: %w", err)
@@ -114,11 +122,15 @@ func (c *Console) filter(in []byte, escape bool) ([]byte, bool) {
 		switch b {
 		case 'x', 'X':
 			fmt.Fprint(c.out, "\r\nmimic: terminated\r\n")
-			if c.quit != nil {
-				c.quit()
+			if c.keys.Quit != nil {
+				c.keys.Quit()
+			}
+		case 'i', 'I':
+			if c.keys.Info != nil {
+				c.keys.Info()
 			}
 		case 'h', 'H', '?':
-			fmt.Fprint(c.out, "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a C-a  sends C-a\r\n")
+			fmt.Fprint(c.out, "\r\nC-a h    print this help\r\nC-a x    exit emulator\r\nC-a i    print the machine's state (CPU, timers, interrupts)\r\nC-a C-a  sends C-a\r\n")
 		case ctrlA:
 			out = append(out, ctrlA)
 		}

@@ -238,6 +238,7 @@ func (m *Machine) createRTC() error {
 			start = DeterministicEpoch
 		}
 	}
+	m.rtcStart = start
 	m.RTC = pl031.New(m.Clock, start, m.GIC.SPI(IRQRTC))
 	if err := m.Bus.MapDevice("pl031", RTCBase, RTCSize, m.RTC); err != nil {
 		return err

@@ -140,7 +140,10 @@ type Machine struct {
 
 	ram   []byte
 	flash []byte // first flash bank, only with --bios
-	semi  *semihost.Host
+	// rtcStart is the wall-clock time at virtual time zero (the RTC's
+	// and semihosting's SYS_TIME).
+	rtcStart time.Time
+	semi     *semihost.Host
 
 	dt      *fdt.Node // the board's device tree while it is built
 	dtb     []byte    // the blob handed to the guest
@@ -263,7 +266,7 @@ func build(cfg Config) (*Machine, error) {
 	}
 	m.CPU = arm.New(m.Bus, arm.Config{MIDR: midrCortexA15}, cfg.Log)
 	m.Loop = &machine.Loop{CPU: m.CPU, Clock: m.Clock, ICountShift: cfg.ICountShift,
-		Timeout: cfg.Timeout, MaxInsns: cfg.MaxInsns}
+		Timeout: cfg.Timeout, MaxInsns: cfg.MaxInsns, Describe: m.Describe}
 
 	// The creation order is QEMU's (machvirt_init and arm_load_dtb), which
 	// with libfdt's habit of inserting each new node and property first
@@ -295,6 +298,15 @@ func build(cfg Config) (*Machine, error) {
 	return m, nil
 }
 
+// Describe writes the state a person needs to debug a hung guest: the
+// CPU, its generic timer and the GIC. The run loop calls it between slices
+// (Loop.RequestDump); call it directly only when the loop is not running.
+func (m *Machine) Describe(w io.Writer) {
+	m.CPU.Describe(w)
+	m.Timer.Describe(w)
+	m.GIC.Describe(w)
+}
+
 // midrCortexA15 is the MIDR QEMU 7.2's cortex-a15 reports: r4p0 (Linux
 // on qemu-system-arm -M virt -cpu cortex-a15 shows CPU variant 0x4, CPU
 // revision 0 in /proc/cpuinfo).
@@ -320,7 +332,10 @@ func (m *Machine) createSemihosting() {
 		Stdout: stdout, Stderr: stderr, Stdin: stdin,
 		Cmdline: m.cfg.Append,
 		Elapsed: func() uint64 { return m.Clock.Now() },
-		Now:     time.Now,
+		// Wall-clock time follows the virtual clock from the RTC's
+		// start, so deterministic runs see the same time (QEMU reads
+		// the host's).
+		Now: func() time.Time { return m.rtcStart.Add(time.Duration(m.Clock.Now())) },
 		// As QEMU does without a heap description: heap from the end of
 		// the loaded image is unknown, so offer the top half of RAM.
 		HeapBase: RAMBase + uint32(m.cfg.RAMSize/2), HeapLimit: top,

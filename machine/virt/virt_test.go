@@ -457,3 +457,42 @@ func TestPSCIHook(t *testing.T) {
 	}
 	var _ *arm.CPU = c
 }
+
+// TestStateDumpOfAnIdleGuest asks a running realtime machine whose guest
+// waits in WFI for its state, as SIGQUIT and Ctrl-A i do, and checks the
+// dump names what a hang's debugger needs.
+func TestStateDumpOfAnIdleGuest(t *testing.T) {
+	prog := makeELF(t, 0x40100000, 0x40100000, armCode(
+		0xe320f003, // wfi
+		0xeafffffd, // b wfi
+	))
+	m, err := New(Config{Kernel: writeTemp(t, "wfi.elf", prog), ICountShift: -1, Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := m.Run(); done <- err }()
+	var buf bytes.Buffer
+	select {
+	case <-m.Loop.RequestDump(&buf):
+	case <-time.After(30 * time.Second):
+		t.Fatal("the run loop did not answer the dump request")
+	}
+	m.Loop.Quit()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	for _, want := range []string{
+		"mimic: machine state at",
+		"cpu: pc=0x40100004 ", // after the WFI
+		"mode=svc arm halted in WFI irq_line=false fiq_line=false I=true F=true retired=",
+		"armtimer: CNTP ctl=0x0 cval=0 ",
+		"armtimer: CNTV ctl=0x0 cval=0 ",
+		"gicv2: cpu0 GICC_CTLR=0x0 PMR=0x0 running=0x100 hppi=1023 irq_out=false",
+		"gicv2: cpu0 enabled   0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("dump lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
