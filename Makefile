@@ -5,7 +5,7 @@ GO      ?= go
 PKGS    := $(shell $(GO) list ./... 2>/dev/null | grep -v /frontend/sdl)
 BIN     := bin/mimic
 
-.PHONY: pgo help build run generate roms test check acceptance bench lint conformance-record tidy-check deps-check
+.PHONY: soak pgo help build run generate roms test check acceptance bench lint conformance-record tidy-check deps-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -47,6 +47,9 @@ acceptance: build ## end-to-end checks of the mimic binary
 	scripts/acceptance.sh
 
 check: test tidy-check acceptance ## make test, tree-clean checks, acceptance on real guests
+
+soak: build ## 200 realtime Linux boots to the shell and back, 2 at a time (a hang fails after 60 s)
+	scripts/soak.sh 200
 
 pgo: build ## re-record cmd/mimic/default.pgo from the CPU benchmark (and a Linux boot when guests are fetched)
 	scripts/pgo.sh

@@ -54,5 +54,10 @@ if [ -x scripts/linux-acceptance.sh ]; then
 	if scripts/linux-acceptance.sh; then ok "Linux guests"; else bad "Linux guests"; fi
 fi
 
+# 6. Soak: 20 realtime boots to the shell and back (`make soak` runs 200).
+if [ -x scripts/soak.sh ]; then
+	if scripts/soak.sh 20; then ok "soak: 20 realtime Linux boots"; else bad "soak: 20 realtime Linux boots"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -233,6 +233,18 @@ func (s *Session) MaxRSS() int64 {
 	return 0
 }
 
+// Signal sends sig to the emulator if it is still running (SIGQUIT makes
+// Mimic print the machine's state before it exits).
+func (s *Session) Signal(sig os.Signal) error {
+	s.mu.Lock()
+	exited := s.exited
+	s.mu.Unlock()
+	if exited || s.cmd.Process == nil {
+		return ErrExited
+	}
+	return s.cmd.Process.Signal(sig)
+}
+
 // Kill stops the emulator if it is still running and closes its input.
 func (s *Session) Kill() {
 	s.stdin.Close()
