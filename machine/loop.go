@@ -55,7 +55,10 @@ type Loop struct {
 
 // Quit makes Run return soon; it may be called from any goroutine (the
 // console's Ctrl-A x).
-func (l *Loop) Quit() { l.quit.Store(true) }
+func (l *Loop) Quit() {
+	l.quit.Store(true)
+	l.Clock.Post(func() {}) // wake an idle loop
+}
 
 type dumpRequest struct {
 	w    io.Writer
@@ -72,6 +75,7 @@ func (l *Loop) RequestDump(w io.Writer) <-chan struct{} {
 	if old := l.dumpReq.Swap(r); old != nil {
 		close(old.done) // superseded
 	}
+	l.Clock.Post(func() {}) // wake an idle loop
 	return r.done
 }
 
@@ -205,12 +209,14 @@ func (l *Loop) idle(start time.Time) error {
 		at, ok := l.Clock.Deadline()
 		if l.ICountShift >= 0 {
 			if !ok {
-				// Nothing will ever wake the guest except input.
-				if l.Input == nil || l.inputEOF {
+				// Nothing will ever wake the guest except input or
+				// host work (the network) posted to the clock.
+				if (l.Input == nil || l.inputEOF) && !l.Clock.HasSources() {
 					return errors.New("the guest is waiting for an interrupt that can never arrive")
 				}
-				l.pollInput(true)
-				continue
+				l.waitInput(-1)
+				l.Clock.AdvanceTo(l.vtime)
+				return nil
 			}
 			if at > l.vtime {
 				l.vtime = at
@@ -282,22 +288,29 @@ func (l *Loop) pollInput(block bool) {
 	}
 }
 
+// waitInput sleeps until host input arrives, host work is posted to the
+// clock, or d passes (d < 0: no limit).
 func (l *Loop) waitInput(d time.Duration) {
-	if l.Input == nil || l.inputEOF {
-		time.Sleep(d)
-		return
+	var timeout <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
+	var input <-chan []byte
+	if l.Input != nil && !l.inputEOF {
+		input = l.Input
+	}
 	select {
-	case b, ok := <-l.Input:
+	case b, ok := <-input:
 		if !ok {
 			l.inputEOF = true
 			return
 		}
 		l.pending = append(l.pending, b...)
 		l.pollInput(false)
-	case <-t.C:
+	case <-l.Clock.Posted():
+	case <-timeout:
 	}
 }
 

@@ -83,10 +83,31 @@ fetch() {
 	echo "fetch-guests: unpacked $(basename "$deb")" >&2
 }
 
+# modules PKGDIR: copy the kernel's virtio modules, uncompressed, to
+# $dest/modules/RELEASE for the initramfs (/sbin/virtio-up loads them).
+modules() {
+	local moddir="" rel m f d
+	for d in "$1"/lib/modules/* "$1"/usr/lib/modules/*; do
+		[ -d "$d" ] && moddir=$d && break
+	done
+	[ -n "$moddir" ] || { echo "fetch-guests: no modules in $1" >&2; return 1; }
+	rel=$(basename "$moddir")
+	mkdir -p "$dest/modules/$rel"
+	for m in virtio_mmio virtio_blk failover net_failover virtio_net virtio-rng; do
+		f=$(find "$moddir" -name "$m.ko" -o -name "$m.ko.xz" | head -n1)
+		[ -n "$f" ] || continue
+		case $f in
+		*.xz) xz -dc "$f" >"$dest/modules/$rel/$m.ko" ;;
+		*) cp "$f" "$dest/modules/$rel/$m.ko" ;;
+		esac
+	done
+}
+
 kernel() { # kernel NAME META SUITE
 	local name=$1 meta=$2 suite=$3 pkg
 	pkg=$(resolve "$meta" "$suite")
 	fetch "$pkg" "$suite" "$dest/pkg/$pkg"
+	modules "$dest/pkg/$pkg"
 	cp "$(ls "$dest/pkg/$pkg"/boot/vmlinuz-* | head -n1)" "$dest/$name.vmlinuz.tmp"
 	mv "$dest/$name.vmlinuz.tmp" "$dest/$name.vmlinuz"
 	echo "$name $pkg" >>"$dest/manifest.tmp"
@@ -103,6 +124,6 @@ cp "$dest/pkg/busybox-static/bin/busybox" "$dest/busybox"
 echo "busybox busybox-static $(dpkg-deb -f "$(ls -t "$dest"/debs/busybox-static_*.deb | head -n1)" Version)" >>"$dest/manifest.tmp"
 mv "$dest/manifest.tmp" "$dest/manifest"
 
-"$GO" run ./conformance/linux/cmd/mkinitramfs -busybox "$dest/busybox" -o "$dest/initrd.gz"
+"$GO" run ./conformance/linux/cmd/mkinitramfs -busybox "$dest/busybox" -modules "$dest/modules" -o "$dest/initrd.gz"
 echo "fetch-guests: guests in $dest:" >&2
 cat "$dest/manifest" >&2

@@ -179,6 +179,24 @@ func (b *Bus) ReadBytes(addr uint64, data []byte) error {
 	return nil
 }
 
+// DMA returns the host bytes of guest RAM [addr, addr+n) for a device that
+// reads or writes guest memory in place (virtio buffers), or an error when
+// the range is not entirely in one RAM region (ROM and MMIO are refused:
+// device DMA there is a guest error). With write set the caller is about to
+// write the bytes: the write watcher (the CPU's translated-code tracking) is
+// told now, so the slice must be filled before the CPU runs again.
+func (b *Bus) DMA(addr uint64, n int, write bool) ([]byte, error) {
+	r := b.find(addr)
+	if r == nil || r.kind != kindRAM || addr+uint64(n) > r.end() || addr+uint64(n) < addr {
+		return nil, fmt.Errorf("bus: DMA to [%#x,%#x) outside RAM", addr, addr+uint64(n))
+	}
+	off := addr - r.base
+	if write && b.watch != nil && n > 0 {
+		b.watch(addr, n)
+	}
+	return r.mem[off : off+uint64(n) : off+uint64(n)], nil
+}
+
 // span returns the host bytes for [addr, addr+n), which must lie in one RAM
 // or ROM region.
 func (b *Bus) span(addr uint64, n int) ([]byte, error) {

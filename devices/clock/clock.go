@@ -24,14 +24,27 @@
 // it at the next AdvanceTo.
 package clock
 
-import "container/heap"
+import (
+	"container/heap"
+	"sync"
+	"sync/atomic"
+)
 
 // Clock holds the current virtual time and the pending events.
-// It is not safe for concurrent use: the machine's run loop owns it.
+// It is not safe for concurrent use: the machine's run loop owns it. The
+// exception is Post, the way in for host events (network input, finished
+// host I/O) from other goroutines.
 type Clock struct {
 	now    uint64
 	seq    uint64
 	events eventHeap
+
+	posted  atomic.Bool // postq is not empty
+	postMu  sync.Mutex
+	postq   []func()
+	postRun []func()
+	wake    chan struct{}
+	sources atomic.Int32
 	// live, when set, tells how far time has moved since the last
 	// AdvanceTo while the CPU runs a slice, so devices read (but do not
 	// fire events at) the precise current time.
@@ -47,7 +60,54 @@ type Event struct {
 }
 
 // New returns a clock at time zero with no events.
-func New() *Clock { return &Clock{} }
+func New() *Clock { return &Clock{wake: make(chan struct{}, 1)} }
+
+// Post arranges for fn to run on the clock's goroutine at the next
+// AdvanceTo, at that moment's time. It is safe to call from any goroutine
+// and never blocks; it is how host-side work (a frame from the network, a
+// finished disk request) enters the machine. Posted functions run in the
+// order they were posted. Their virtual time depends on when the host
+// delivered them, so they are not deterministic: a device that must be
+// deterministic in --icount mode schedules an event instead.
+func (c *Clock) Post(fn func()) {
+	c.postMu.Lock()
+	c.postq = append(c.postq, fn)
+	c.posted.Store(true)
+	c.postMu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Posted returns a channel that receives after Post, so an idle run loop
+// can sleep until host work arrives.
+func (c *Clock) Posted() <-chan struct{} { return c.wake }
+
+// AddSource records that a host-side source may Post later (a network
+// back end), so an idle machine with no events waits for it rather than
+// concluding that nothing can ever wake the guest. RemoveSource undoes it.
+func (c *Clock) AddSource()    { c.sources.Add(1) }
+func (c *Clock) RemoveSource() { c.sources.Add(-1) }
+
+// HasSources reports whether any host-side source may still Post.
+func (c *Clock) HasSources() bool { return c.sources.Load() > 0 }
+
+// runPosted runs what Post queued; it reports whether there was any.
+func (c *Clock) runPosted() bool {
+	if !c.posted.Load() {
+		return false
+	}
+	c.postMu.Lock()
+	c.postq, c.postRun = c.postRun[:0], c.postq
+	c.posted.Store(false)
+	c.postMu.Unlock()
+	for i, fn := range c.postRun {
+		fn()
+		c.postRun[i] = nil
+	}
+	return true
+}
 
 // Now returns the current virtual time in nanoseconds.
 func (c *Clock) Now() uint64 {
@@ -103,16 +163,24 @@ func (c *Clock) Deadline() (at uint64, ok bool) {
 // AdvanceTo moves the clock forward to t, running every event due at or
 // before t in time order, with Now() equal to each event's own time while it
 // runs. Time never goes backwards: a t before Now() only runs due events.
+//
+// Then it runs what Post queued, at time t, and any event those schedule
+// at or before t.
 func (c *Clock) AdvanceTo(t uint64) {
-	for len(c.events) > 0 && c.events[0].at <= t {
-		e := heap.Pop(&c.events).(*Event)
-		if e.at > c.now {
-			c.now = e.at
+	for {
+		for len(c.events) > 0 && c.events[0].at <= t {
+			e := heap.Pop(&c.events).(*Event)
+			if e.at > c.now {
+				c.now = e.at
+			}
+			e.fn()
 		}
-		e.fn()
-	}
-	if t > c.now {
-		c.now = t
+		if t > c.now {
+			c.now = t
+		}
+		if !c.runPosted() {
+			return
+		}
 	}
 }
 

@@ -16,6 +16,11 @@ import (
 	"mimic/devices/gicv2"
 	"mimic/devices/pl011"
 	"mimic/devices/pl031"
+	"mimic/devices/virtio"
+	"mimic/devices/virtio/blk"
+	"mimic/devices/virtio/mmio"
+	vnet "mimic/devices/virtio/net"
+	"mimic/devices/virtio/rng"
 )
 
 // Phandles, numbered as QEMU 7.2 numbers them (qemu_fdt_alloc_phandle
@@ -253,13 +258,31 @@ func (m *Machine) createRTC() error {
 }
 
 // createVirtioMMIO maps the 32 virtio-mmio transports on SPIs 16..47 and
-// describes them. None has a device yet: each reads as QEMU's empty
-// transport does. QEMU creates them from the top down so that they appear
-// in ascending order in its blob; so does this.
+// describes them. QEMU creates them from the top down so that they appear
+// in ascending order in its blob; so does this. The devices of
+// Config.Virtio are plugged as QEMU plugs -device options: the first into
+// the highest slot (0x0a003e00), the next below it, so a guest numbers its
+// disks and interfaces as under QEMU (which probes the lowest address
+// first: on both, the last disk given is /dev/vda). Empty slots read as
+// QEMU's empty transport.
 func (m *Machine) createVirtioMMIO() error {
+	if len(m.cfg.Virtio) > NumMMIO {
+		return configErr("%d virtio devices; the virt board has %d virtio-mmio slots", len(m.cfg.Virtio), NumMMIO)
+	}
+	m.Virtio = make([]*mmio.Transport, NumMMIO)
 	for i := NumMMIO - 1; i >= 0; i-- {
 		base := uint64(MMIOBase + i*MMIOSize)
-		if err := m.Bus.MapDevice(fmt.Sprintf("virtio-mmio%d", i), base, MMIOSize, emptyVirtioMMIO{}); err != nil {
+		var dev virtio.Device
+		if k := NumMMIO - 1 - i; k < len(m.cfg.Virtio) {
+			var err error
+			if dev, err = m.newVirtioDevice(m.cfg.Virtio[k]); err != nil {
+				return err
+			}
+		}
+		name := fmt.Sprintf("virtio-mmio@%08x", base)
+		t := mmio.New(name, m.Bus, dev, m.GIC.SPI(IRQMMIO+i), m.cfg.VirtioLegacy)
+		m.Virtio[i] = t
+		if err := m.Bus.MapDevice(name, base, MMIOSize, t); err != nil {
 			return err
 		}
 		n := m.dt.AddChild(nodeName("virtio_mmio", base))
@@ -269,6 +292,34 @@ func (m *Machine) createVirtioMMIO() error {
 		n.SetEmpty("dma-coherent")
 	}
 	return nil
+}
+
+// newVirtioDevice makes the device a VirtioSpec describes.
+func (m *Machine) newVirtioDevice(s VirtioSpec) (virtio.Device, error) {
+	switch s.Kind {
+	case VirtioBlock:
+		if s.Disk == nil {
+			return nil, configErr("virtio-blk-device without a drive")
+		}
+		return blk.New(s.Disk, s.Serial), nil
+	case VirtioNet:
+		if s.Net == nil {
+			return nil, configErr("virtio-net-device without a netdev")
+		}
+		// Frames from the host arrive on the back end's goroutines
+		// and enter the machine through the clock.
+		m.Clock.AddSource()
+		return vnet.New(s.MAC, s.Net, m.Clock.Post), nil
+	case VirtioRNG:
+		src := s.Entropy
+		if src == nil && m.cfg.ICountShift >= 0 {
+			// Deterministic runs get the same "random" bytes every
+			// time.
+			src = mrand.NewChaCha8([32]byte{'m', 'i', 'm', 'i', 'c'})
+		}
+		return rng.New(src), nil
+	}
+	return nil, configErr("unknown virtio device kind %q", s.Kind)
 }
 
 // createFwCfg maps the minimal fw_cfg device and describes it.

@@ -37,6 +37,9 @@ import (
 	"mimic/devices/gicv2"
 	"mimic/devices/pl011"
 	"mimic/devices/pl031"
+	"mimic/devices/virtio/blk"
+	"mimic/devices/virtio/mmio"
+	vnet "mimic/devices/virtio/net"
 	"mimic/machine"
 )
 
@@ -118,10 +121,39 @@ type Config struct {
 
 	NoReboot bool // a guest reset request ends the run instead
 
+	// Virtio lists the devices on the virtio-mmio transports, in the
+	// order QEMU would plug them (see createVirtioMMIO). The caller owns
+	// their back ends (disk images, networks) and closes them after Run.
+	Virtio []VirtioSpec
+	// VirtioLegacy presents the version 1 (legacy) virtio-mmio interface,
+	// QEMU's -global virtio-mmio.force-legacy=true; the default is
+	// version 2.
+	VirtioLegacy bool
+
 	Timeout  time.Duration
 	MaxInsns uint64
 	Trace    func(pc uint32, thumb bool, insn uint32, size int)
 	Log      *slog.Logger
+}
+
+// Kinds of virtio device.
+const (
+	VirtioBlock = "virtio-blk-device"
+	VirtioNet   = "virtio-net-device"
+	VirtioRNG   = "virtio-rng-device"
+)
+
+// VirtioSpec describes one virtio device to plug into the board.
+type VirtioSpec struct {
+	Kind string // VirtioBlock, VirtioNet or VirtioRNG
+
+	Disk   blk.Backend // VirtioBlock: the image
+	Serial string      // VirtioBlock: what GET_ID reports
+
+	MAC [6]byte      // VirtioNet
+	Net vnet.Backend // VirtioNet
+
+	Entropy io.Reader // VirtioRNG: nil for the host's (or, with --icount, a fixed stream)
 }
 
 // Machine is a virt board.
@@ -135,8 +167,11 @@ type Machine struct {
 	UART  *pl011.UART
 	RTC   *pl031.RTC
 	FwCfg *fwcfg.Device
-	PSCI  *psci.Handler
-	Loop  *machine.Loop
+	// Virtio holds the 32 virtio-mmio transports by slot (0 at
+	// 0x0a000000).
+	Virtio []*mmio.Transport
+	PSCI   *psci.Handler
+	Loop   *machine.Loop
 
 	ram   []byte
 	flash []byte // first flash bank, only with --bios
@@ -442,6 +477,9 @@ func (m *Machine) reset() error {
 	m.UART.Reset()
 	m.RTC.Reset()
 	m.FwCfg.Reset()
+	for _, t := range m.Virtio {
+		t.Reset()
+	}
 	if err := image.Load(m.Bus, m.boot.Segments...); err != nil {
 		return fmt.Errorf("reset: %w", err)
 	}

@@ -323,7 +323,7 @@ func TestDevicesMapped(t *testing.T) {
 		{"PL031 RTCPeriphID0", RTCBase + 0xfe0, 0x31},
 		{"PL031 RTCDR at the deterministic epoch", RTCBase, uint32(DeterministicEpoch.Unix())},
 		{"virtio-mmio 0 magic", MMIOBase, 0x74726976},
-		{"virtio-mmio 31 version (legacy)", MMIOBase + 31*MMIOSize + 4, 1},
+		{"virtio-mmio 31 version (modern by default)", MMIOBase + 31*MMIOSize + 4, 2},
 		{"virtio-mmio 5 device ID", MMIOBase + 5*MMIOSize + 8, 0},
 		{"virtio-mmio 5 vendor", MMIOBase + 5*MMIOSize + 12, 0x554d4551},
 		{"flash 0 blank", FlashBase + 0x100, 0},

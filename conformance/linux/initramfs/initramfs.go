@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"slices"
+	"strings"
 )
 
 // Marker is the line /init prints once /proc, /sys and /dev are mounted,
@@ -60,6 +61,22 @@ echo "` + Marker + ` $(uname -r)"
 exec setsid cttyhack /bin/sh
 `
 
+// VirtioModules are the kernel modules /sbin/virtio-up loads, in
+// dependency order: Debian's armmp kernels build virtio-mmio and its
+// device drivers as modules.
+var VirtioModules = []string{"virtio_mmio", "virtio_blk", "failover", "net_failover", "virtio_net", "virtio-rng"}
+
+// virtioUp is /sbin/virtio-up: it loads VirtioModules for the running
+// kernel (those the archive has), so a test can reach the virtio devices
+// from the initramfs shell. Already loaded or built-in ones are fine.
+const virtioUp = `#!/bin/sh
+d=/lib/modules/$(uname -r)
+[ -d "$d" ] || { echo "virtio-up: no modules for $(uname -r)"; exit 1; }
+for m in ` + "$(cat $d/order)" + `; do
+	insmod "$d/$m.ko" 2>/dev/null || grep -q "^$(echo $m | tr - _) " /proc/modules || { echo "virtio-up: $m failed"; exit 1; }
+done
+`
+
 // Applets returns the applet names compiled into a busybox binary, read
 // from its applet_names table: the applet names sorted and NUL-separated,
 // starting "[", "[[" in every configuration that has test(1). "busybox"
@@ -105,11 +122,20 @@ func validApplet(s string) bool {
 	return true
 }
 
+// Modules are uncompressed kernel modules for one kernel release, by
+// module name (VirtioModules).
+type Modules struct {
+	Release string
+	ByName  map[string][]byte
+}
+
 // Build writes the gzip-compressed archive for busybox (a static armhf
 // busybox binary) to w: /bin/busybox with a link in /bin for each applet,
-// /sbin, /usr/bin and /usr/sbin linking to /bin, /init, /dev/console, the
-// mount points and BlobPath. The output depends only on busybox.
-func Build(w io.Writer, busybox []byte) error {
+// /sbin, /usr/bin and /usr/sbin linking to /bin, /init, /sbin/virtio-up,
+// /dev/console, the mount points and BlobPath, and each kernel's modules
+// in /lib/modules/RELEASE with the order virtio-up loads them in. The
+// output depends only on its inputs.
+func Build(w io.Writer, busybox []byte, mods ...Modules) error {
 	applets, err := Applets(busybox)
 	if err != nil {
 		return err
@@ -119,7 +145,7 @@ func Build(w io.Writer, busybox []byte) error {
 		return err
 	}
 	cw := NewWriter(zw)
-	for _, d := range []string{"bin", "dev", "proc", "sys", "tmp", "root", "usr", "testdata", "etc"} {
+	for _, d := range []string{"bin", "dev", "proc", "sys", "tmp", "root", "usr", "testdata", "etc", "lib", "lib/modules"} {
 		perm := uint32(0o755)
 		if d == "tmp" {
 			perm = 0o1777
@@ -139,6 +165,22 @@ func Build(w io.Writer, busybox []byte) error {
 		func() error { return cw.File("init", 0o755, []byte(initScript)) },
 		func() error { return cw.File("etc/passwd", 0o644, []byte("root:x:0:0:root:/root:/bin/sh\n")) },
 		func() error { return cw.File(BlobPath[1:], 0o644, Blob()) },
+		func() error { return cw.File("bin/virtio-up", 0o755, []byte(virtioUp)) },
+	}
+	slices.SortFunc(mods, func(a, b Modules) int { return strings.Compare(a.Release, b.Release) })
+	for _, m := range mods {
+		dir := "lib/modules/" + m.Release
+		steps = append(steps, func() error { return cw.Dir(dir, 0o755) })
+		var order []string
+		for _, name := range VirtioModules {
+			ko, ok := m.ByName[name]
+			if !ok {
+				continue
+			}
+			order = append(order, name)
+			steps = append(steps, func() error { return cw.File(dir+"/"+name+".ko", 0o644, ko) })
+		}
+		steps = append(steps, func() error { return cw.File(dir+"/order", 0o644, []byte(strings.Join(order, " ")+"\n")) })
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {

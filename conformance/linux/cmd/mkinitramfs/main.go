@@ -1,7 +1,10 @@
 // Command mkinitramfs writes the initramfs the Linux acceptance tests boot
 // (see package initramfs), given a static armhf busybox:
 //
-//	go run ./conformance/linux/cmd/mkinitramfs -busybox busybox -o initrd.gz
+//	go run ./conformance/linux/cmd/mkinitramfs -busybox busybox [-modules DIR] -o initrd.gz
+//
+// DIR holds one directory per kernel release with that kernel's
+// uncompressed virtio modules (NAME.ko, see initramfs.VirtioModules).
 //
 // It also writes OUT.sha256 beside it: the expected sha256sum line of the
 // archive's test file.
@@ -12,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"mimic/conformance/linux/initramfs"
 )
@@ -19,14 +23,15 @@ import (
 func main() {
 	bb := flag.String("busybox", "", "static busybox binary for the guest (required)")
 	out := flag.String("o", "initrd.gz", "output file")
+	modDir := flag.String("modules", "", "directory of RELEASE/NAME.ko kernel modules to include")
 	flag.Parse()
-	if err := run(*bb, *out); err != nil {
+	if err := run(*bb, *modDir, *out); err != nil {
 		fmt.Fprintf(os.Stderr, "mkinitramfs: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(bb, out string) error {
+func run(bb, modDir, out string) error {
 	if bb == "" {
 		return fmt.Errorf("-busybox is required")
 	}
@@ -34,8 +39,25 @@ func run(bb, out string) error {
 	if err != nil {
 		return err
 	}
+	var mods []initramfs.Modules
+	if modDir != "" {
+		releases, err := os.ReadDir(modDir)
+		if err != nil {
+			return err
+		}
+		for _, r := range releases {
+			m := initramfs.Modules{Release: r.Name(), ByName: map[string][]byte{}}
+			for _, name := range initramfs.VirtioModules {
+				ko, err := os.ReadFile(filepath.Join(modDir, r.Name(), name+".ko"))
+				if err == nil {
+					m.ByName[name] = ko
+				}
+			}
+			mods = append(mods, m)
+		}
+	}
 	var buf bytes.Buffer
-	if err := initramfs.Build(&buf, data); err != nil {
+	if err := initramfs.Build(&buf, data, mods...); err != nil {
 		return err
 	}
 	tmp := out + ".tmp"
