@@ -212,6 +212,9 @@ func New(b *bus.Bus, cfg Config, log *slog.Logger) *CPU {
 	c.mem.init(c)
 	c.cache.init(c)
 	b.WatchWrites(c.invalidateRange)
+	// A ROM device (flash) switching between array reads and command
+	// mode changes what HostPage returns: the TLB caches those pages.
+	b.WatchMappings(c.mem.flushAll)
 	c.Reset()
 	return c
 }

@@ -30,6 +30,11 @@ const (
 	kindRAM kind = iota
 	kindROM
 	kindDevice
+	// kindROMDevice is a device whose contents are also a host slice
+	// (QEMU's "romd" memory regions, e.g. NOR flash): reads come from
+	// the slice while romd is set, from the device otherwise; writes
+	// always go to the device.
+	kindROMDevice
 )
 
 type region struct {
@@ -37,8 +42,9 @@ type region struct {
 	base uint64
 	size uint64
 	kind kind
-	mem  []byte // RAM and ROM
+	mem  []byte // RAM, ROM and ROM devices
 	dev  Device
+	romd bool // kindROMDevice: reads are served from mem
 }
 
 func (r *region) end() uint64 { return r.base + r.size }
@@ -48,6 +54,7 @@ func (r *region) end() uint64 { return r.base + r.size }
 type Bus struct {
 	regions []*region // sorted by base, non-overlapping
 	watch   func(addr uint64, n int)
+	remap   func()
 }
 
 // New returns an empty bus: every access is unmapped.
@@ -68,6 +75,41 @@ func (b *Bus) MapROM(name string, base uint64, mem []byte) error {
 func (b *Bus) MapDevice(name string, base, size uint64, dev Device) error {
 	return b.add(&region{name: name, base: base, size: size, kind: kindDevice, dev: dev})
 }
+
+// MapROMDevice maps dev over [base, base+len(mem)) with its contents in
+// mem: in ROM-device mode (the initial one) reads, instruction fetches
+// included, come straight from mem, as from ROM; otherwise every read
+// goes to dev. Writes always go to dev. SetROMDevice switches the mode.
+func (b *Bus) MapROMDevice(name string, base uint64, mem []byte, dev Device) error {
+	return b.add(&region{name: name, base: base, size: uint64(len(mem)), kind: kindROMDevice, mem: mem, dev: dev, romd: true})
+}
+
+// SetROMDevice switches the ROM device mapped at base between reads from
+// its contents (romd) and reads through the device. The CPU is told
+// (WatchMappings) so that it drops the host pages it cached.
+func (b *Bus) SetROMDevice(base uint64, romd bool) {
+	r := b.find(base)
+	if r == nil || r.kind != kindROMDevice || r.base != base || r.romd == romd {
+		return
+	}
+	r.romd = romd
+	if b.remap != nil {
+		b.remap()
+	}
+}
+
+// Changed tells the bus that a device changed n bytes of the contents it
+// serves directly at addr (a ROM device's program or erase), so that
+// translated code there is dropped, as for a write to RAM.
+func (b *Bus) Changed(addr uint64, n int) {
+	if b.watch != nil && n > 0 {
+		b.watch(addr, n)
+	}
+}
+
+// WatchMappings registers fn to be told when what HostPage returns may
+// have changed (a ROM device changed mode). The CPU flushes its TLB.
+func (b *Bus) WatchMappings(fn func()) { b.remap = fn }
 
 func (b *Bus) add(r *region) error {
 	if r.size == 0 {
@@ -110,7 +152,7 @@ func (b *Bus) Read(addr uint64, size int) (val uint64, ok bool) {
 		return 0, false
 	}
 	off := addr - r.base
-	if r.kind == kindDevice {
+	if r.kind == kindDevice || r.kind == kindROMDevice && !r.romd {
 		return r.dev.Read(off, size), true
 	}
 	return loadLE(r.mem[off:], size), true
@@ -125,7 +167,7 @@ func (b *Bus) Write(addr uint64, size int, val uint64) (ok bool) {
 	}
 	off := addr - r.base
 	switch r.kind {
-	case kindDevice:
+	case kindDevice, kindROMDevice:
 		r.dev.Write(off, size, val)
 	case kindRAM:
 		storeLE(r.mem[off:], size, val)
@@ -136,7 +178,8 @@ func (b *Bus) Write(addr uint64, size int, val uint64) (ok bool) {
 	return true
 }
 
-// IsROM reports whether addr lies in a read-only memory region.
+// IsROM reports whether addr lies in a read-only memory region, where
+// writes are dropped (a ROM device takes its writes: it is not ROM).
 func (b *Bus) IsROM(addr uint64) bool {
 	r := b.find(addr)
 	return r != nil && r.kind == kindROM
@@ -148,7 +191,8 @@ func (b *Bus) IsROM(addr uint64) bool {
 func (b *Bus) HostPage(addr uint64, write bool) []byte {
 	page := addr &^ (PageSize - 1)
 	r := b.find(page)
-	if r == nil || r.kind == kindDevice || (write && r.kind != kindRAM) || page+PageSize > r.end() {
+	if r == nil || r.kind == kindDevice || (write && r.kind != kindRAM) || page+PageSize > r.end() ||
+		r.kind == kindROMDevice && !r.romd {
 		return nil
 	}
 	off := page - r.base
@@ -198,7 +242,7 @@ func (b *Bus) DMA(addr uint64, n int, write bool) ([]byte, error) {
 }
 
 // span returns the host bytes for [addr, addr+n), which must lie in one RAM
-// or ROM region.
+// or ROM region (a ROM device's contents count: loaders fill them).
 func (b *Bus) span(addr uint64, n int) ([]byte, error) {
 	r := b.find(addr)
 	if r == nil || r.kind == kindDevice || addr+uint64(n) > r.end() || addr+uint64(n) < addr {
@@ -219,7 +263,7 @@ type Region struct {
 func (b *Bus) Regions() []Region {
 	out := make([]Region, len(b.regions))
 	for i, r := range b.regions {
-		out[i] = Region{Name: r.name, Base: r.base, Size: r.size, RAM: r.kind == kindRAM, ROM: r.kind == kindROM}
+		out[i] = Region{Name: r.name, Base: r.base, Size: r.size, RAM: r.kind == kindRAM, ROM: r.kind == kindROM || r.kind == kindROMDevice}
 	}
 	return out
 }

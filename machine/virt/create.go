@@ -15,6 +15,8 @@ import (
 	"mimic/devices/fwcfg"
 	"mimic/devices/gicv2"
 	"mimic/devices/pl011"
+	"mimic/devices/bus"
+	"mimic/devices/pflash"
 	"mimic/devices/pl031"
 	"mimic/devices/virtio"
 	"mimic/devices/virtio/blk"
@@ -131,24 +133,44 @@ func (m *Machine) createCPUs() error {
 	return nil
 }
 
-// createFlash maps the two 64 MiB flash banks and describes them. Without
-// --bios both banks are blank: a device that reads as zero and ignores
-// writes, so nothing is allocated and a probe sees no flash instead of a
-// bus error. With --bios the first bank is a read-only copy of the image
-// (mapFirmwareFlash), backed lazily by the OS like RAM.
-//
-// Deviation from QEMU: the banks are plain ROM, not CFI flash. Flash
-// commands are ignored, so software that probes for CFI (U-Boot's flash
-// driver, Linux's physmap-of, not built into Debian's armmp kernels) finds
-// no flash chip, and the firmware cannot save its environment.
+// createFlash maps the two 64 MiB CFI flash banks (QEMU's cfi.pflash01,
+// devices/pflash) and describes them. Each bank's contents come from
+// Config.PFlash[unit] when given (-drive if=pflash; writes go back to the
+// image) and are blank otherwise, writable in memory only, as on QEMU. A
+// --bios image goes into the first bank at every reset (loadFirmware).
+// In read-array mode the CPU reads a bank straight from its contents, as
+// QEMU's ROM-device mode; a flash command switches reads to the device.
 func (m *Machine) createFlash() error {
-	if m.cfg.Bios == "" {
-		if err := m.Bus.MapDevice("flash0", FlashBase, FlashBankSize, blankFlash{}); err != nil {
+	if m.cfg.Bios != "" && m.cfg.PFlash[0] != nil {
+		return configErr("the first flash bank holds either --bios or -drive if=pflash,unit=0, not both (as QEMU)")
+	}
+	for unit := range m.Flash {
+		base := uint64(FlashBase + unit*FlashBankSize)
+		array, err := bus.NewRAM(m.Bus, FlashBankSize)
+		if err != nil {
+			return configErr("cannot allocate flash bank %d: %v", unit, err)
+		}
+		var backing pflash.Backing
+		readOnly := false
+		if img := m.cfg.PFlash[unit]; img != nil {
+			if img.Size() < FlashBankSize {
+				return configErr("-drive if=pflash,unit=%d: the image has %d bytes; the virt board's flash bank needs %d", unit, img.Size(), FlashBankSize)
+			}
+			if err := readFlashImage(img, array); err != nil {
+				return configErr("-drive if=pflash,unit=%d: %v", unit, err)
+			}
+			backing, readOnly = img, img.ReadOnly()
+		}
+		f, err := pflash.New(pflash.Config{Name: fmt.Sprintf("pflash%d", unit), Array: array, Backing: backing, ReadOnly: readOnly})
+		if err != nil {
 			return err
 		}
-	}
-	if err := m.Bus.MapDevice("flash1", FlashBase+FlashBankSize, FlashBankSize, blankFlash{}); err != nil {
-		return err
+		f.OnArrayMode = func(readArray bool) { m.Bus.SetROMDevice(base, readArray) }
+		f.OnArrayWrite = func(off uint64, n int) { m.Bus.Changed(base+off, n) }
+		m.Flash[unit] = f
+		if err := m.Bus.MapROMDevice(fmt.Sprintf("flash%d", unit), base, array, f); err != nil {
+			return err
+		}
 	}
 	n := m.dt.AddChild(nodeName("flash", FlashBase))
 	n.SetString("compatible", "cfi-flash")
@@ -157,10 +179,31 @@ func (m *Machine) createFlash() error {
 	return nil
 }
 
-// mapFirmwareFlash maps the first flash bank as ROM for a --bios image.
-func (m *Machine) mapFirmwareFlash() error {
-	m.flash = make([]byte, FlashBankSize)
-	return m.Bus.MapROM("flash0", FlashBase, m.flash)
+// readFlashImage copies the first len(array) bytes of img into array,
+// leaving all-zero pages untouched so that they cost no memory.
+func readFlashImage(img FlashImage, array []byte) error {
+	buf := make([]byte, 1<<20)
+	for off := 0; off < len(array); off += len(buf) {
+		if _, err := img.ReadAt(buf, int64(off)); err != nil {
+			return err
+		}
+		for p := 0; p < len(buf); p += bus.PageSize {
+			page := buf[p : p+bus.PageSize]
+			if !allZero(page) {
+				copy(array[off+p:], page)
+			}
+		}
+	}
+	return nil
+}
+
+func allZero(b []byte) bool {
+	for _, v := range b {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // createGIC makes the GICv2, connects it to the CPU and the timer to it,

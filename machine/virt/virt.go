@@ -36,6 +36,7 @@ import (
 	"mimic/devices/fwcfg"
 	"mimic/devices/gicv2"
 	"mimic/devices/pl011"
+	"mimic/devices/pflash"
 	"mimic/devices/pl031"
 	"mimic/devices/virtio/blk"
 	"mimic/devices/virtio/mmio"
@@ -125,6 +126,11 @@ type Config struct {
 	// order QEMU would plug them (see createVirtioMMIO). The caller owns
 	// their back ends (disk images, networks) and closes them after Run.
 	Virtio []VirtioSpec
+	// PFlash are the images behind the two flash banks (-drive
+	// if=pflash,unit=0 and 1), nil for a blank bank; the caller owns
+	// them. Each must hold at least FlashBankSize bytes.
+	PFlash [2]FlashImage
+
 	// VirtioLegacy presents the version 1 (legacy) virtio-mmio interface,
 	// QEMU's -global virtio-mmio.force-legacy=true; the default is
 	// version 2.
@@ -134,6 +140,16 @@ type Config struct {
 	MaxInsns uint64
 	Trace    func(pc uint32, thumb bool, insn uint32, size int)
 	Log      *slog.Logger
+}
+
+// FlashImage is a disk image behind a flash bank (devices/disk.Image
+// satisfies it).
+type FlashImage interface {
+	ReadAt(p []byte, off int64) (int, error)
+	WriteAt(p []byte, off int64) (int, error)
+	Size() int64
+	Flush() error
+	ReadOnly() bool
 }
 
 // Kinds of virtio device.
@@ -173,8 +189,10 @@ type Machine struct {
 	PSCI   *psci.Handler
 	Loop   *machine.Loop
 
-	ram   []byte
-	flash []byte // first flash bank, only with --bios
+	// Flash holds the two CFI flash banks.
+	Flash [2]*pflash.Flash
+
+	ram []byte
 	// rtcStart is the wall-clock time at virtual time zero (the RTC's
 	// and semihosting's SYS_TIME).
 	rtcStart time.Time
@@ -456,9 +474,6 @@ func (m *Machine) loadFirmware(name string, data []byte) error {
 	if err != nil {
 		return wrapConfig(err)
 	}
-	if err := m.mapFirmwareFlash(); err != nil {
-		return err
-	}
 	if err := image.Load(m.Bus, b.Segments...); err != nil {
 		return configErr("firmware %s: %v", name, err)
 	}
@@ -477,6 +492,9 @@ func (m *Machine) reset() error {
 	m.UART.Reset()
 	m.RTC.Reset()
 	m.FwCfg.Reset()
+	for _, f := range m.Flash {
+		f.Reset()
+	}
 	for _, t := range m.Virtio {
 		t.Reset()
 	}
@@ -525,6 +543,18 @@ func (m *Machine) Run() (int, error) {
 		}
 		return res.ExitCode, nil
 	}
+}
+
+// Close writes what the guest programmed into the flash banks through to
+// their images' stable storage. The caller closes the images themselves.
+func (m *Machine) Close() error {
+	var errs []error
+	for _, f := range m.Flash {
+		if f != nil {
+			errs = append(errs, f.Flush(), f.Err())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Retired returns the instructions retired so far.
