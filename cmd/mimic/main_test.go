@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/binary"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,7 +72,8 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string // substring of the error line
 	}{
-		{"unknown flag", []string{"--bogus"}, "unknown flag"},
+		{"unknown option", []string{"--bogus"}, "unknown option --bogus"},
+		{"unknown single-dash option", []string{"-bogus"}, "unknown option -bogus"},
 		{"unknown machine", []string{"-M", "pc"}, `unknown machine "pc"`},
 		{"unknown cpu", []string{"--cpu", "cortex-a9000"}, `unknown CPU`},
 		{"stray argument", []string{"prog.elf"}, "unexpected argument"},
@@ -81,9 +84,17 @@ func TestBadInput(t *testing.T) {
 		{"segment outside RAM", []string{"--kernel", writeFile(t, "o.elf", armELF(t, 0x20000000, []uint32{0}))}, "outside"},
 		{"too much RAM", []string{"-m", "8192", "--kernel", writeFile(t, "g.elf", good)}, "more than"},
 		{"bad RAM size", []string{"-m", "lots"}, "bad memory size"},
-		{"bad icount", []string{"--icount", "shift=x"}, "bad --icount"},
-		{"bad accel", []string{"--accel", "tcg"}, "unknown --accel"},
-		{"bad serial", []string{"--serial", "tcp:1", "--kernel", writeFile(t, "s.elf", good)}, "unknown --serial"},
+		{"bad icount", []string{"--icount", "shift=x"}, `--icount shift=x: bad shift "x"`},
+		{"bad accel", []string{"--accel", "kvm"}, "--accel kvm: Mimic has no KVM"},
+		{"bad serial", []string{"--serial", "tcp:1", "--kernel", writeFile(t, "s.elf", good)}, "--serial tcp:1: not supported yet"},
+		{"missing argument", []string{"-kernel"}, "-kernel: requires an argument"},
+		{"unsupported option", []string{"-S"}, "-S: starting with the CPU stopped is not supported yet"},
+		{"missing image", []string{"-drive", "file=/nonexistent/disk.img,format=raw", "--kernel", writeFile(t, "d.elf", good)}, "no such file"},
+		{"bad qcow2", []string{"-drive", "file=" + writeFile(t, "bad.qcow2", []byte("QFI\xfb\x00\x00\x00\x03")), "--kernel", writeFile(t, "q.elf", good)}, "bad.qcow2"},
+		{"qcow2 forced on raw", []string{"-drive", "file=" + writeFile(t, "r.img", make([]byte, 4096)) + ",format=qcow2", "--kernel", writeFile(t, "r.elf", good)}, "r.img"},
+		{"small flash image", []string{"-drive", "if=pflash,unit=1,format=raw,file=" + writeFile(t, "f.img", make([]byte, 4096)), "--kernel", writeFile(t, "f.elf", good)}, "flash bank needs"},
+		{"hostfwd port taken", []string{"-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + takenPort(t) + "-:22", "-device", "virtio-net-device,netdev=n0", "--kernel", writeFile(t, "h.elf", good)}, "address already in use"},
+		{"tap", []string{"-netdev", "tap,id=n0", "-device", "virtio-net-device,netdev=n0", "--kernel", writeFile(t, "t2.elf", good)}, "-netdev tap: not supported yet"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +107,44 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("stderr %q: want one line \"mimic: ...%s...\"", stderr, tt.want)
 			}
 		})
+	}
+}
+
+// takenPort returns a loopback TCP port that stays taken for the test.
+func takenPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// TestSpellings checks that QEMU's single-dash options and Mimic's
+// double-dash spellings run the same guest.
+func TestSpellings(t *testing.T) {
+	img := writeFile(t, "spin.elf", armELF(t, 0x40000000, []uint32{0xeafffffe}))
+	for _, args := range [][]string{
+		{"--kernel", img, "--max-insns", "1000"},
+		{"--kernel=" + img, "--max-insns=1000"},
+		{"-kernel", img, "-M", "virt,gic-version=2", "-m", "size=64M", "-accel", "tcg", "-nographic",
+			"-serial", "mon:stdio", "-monitor", "none", "-display", "none", "-nodefaults", "-no-reboot", "--max-insns", "1000"},
+	} {
+		code, _, stderr := runMimic(t, args...)
+		if code != 1 || !strings.Contains(stderr, "instruction limit") {
+			t.Errorf("mimic %q: exit %d, stderr %q; want 1 and an instruction-limit message", args, code, stderr)
+		}
+	}
+}
+
+// TestHelp checks that help goes to stdout with status 0.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"-help"}, {"-device", "help"}, {"-machine", "virt,help"}} {
+		code, stdout, stderr := runMimic(t, args...)
+		if code != 0 || stdout == "" || stderr != "" {
+			t.Errorf("mimic %q: exit %d, stdout %d bytes, stderr %q; want 0, help on stdout", args, code, len(stdout), stderr)
+		}
 	}
 }
 

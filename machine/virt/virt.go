@@ -17,6 +17,7 @@
 package virt
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -108,6 +109,9 @@ type Config struct {
 	Bios    string // path of a firmware image for the first flash bank
 
 	Semihosting bool
+	// SemihostingCmdline, when set, is what SYS_GET_CMDLINE answers
+	// instead of Append (-semihosting-config arg=...).
+	SemihostingCmdline string
 	// ICountShift selects deterministic time (>= 0: 2^shift ns per
 	// instruction); negative means realtime.
 	ICountShift int
@@ -383,7 +387,7 @@ func (m *Machine) createSemihosting() {
 	top := uint32(RAMBase + m.cfg.RAMSize)
 	m.semi = &semihost.Host{
 		Stdout: stdout, Stderr: stderr, Stdin: stdin,
-		Cmdline: m.cfg.Append,
+		Cmdline: cmp.Or(m.cfg.SemihostingCmdline, m.cfg.Append),
 		Elapsed: func() uint64 { return m.Clock.Now() },
 		// Wall-clock time follows the virtual clock from the RTC's
 		// start, so deterministic runs see the same time (QEMU reads
