@@ -170,12 +170,13 @@ func (s *Session) Send(text string) error {
 // removed, without the trailing newline) and exit status. The command is
 // bracketed by marker lines the shell prints, all on one typed line; the
 // markers are split with quotes in what is typed so that the console's
-// echo of that line cannot match them. command must fit on one line.
+// echo of that line cannot match them, and the end marker is found even
+// after output with no final newline. command must fit on one line.
 func (s *Session) Run(command string, timeout time.Duration) (string, int, error) {
 	s.seq++
 	n := s.seq
 	begin := fmt.Sprintf("@@BEGIN-%d@@\n", n)
-	end := regexp.MustCompile(fmt.Sprintf(`(?m)^@@END-%d@@ (\d+)\n`, n))
+	end := regexp.MustCompile(fmt.Sprintf(`@@END-%d@@ (\d+)\n`, n))
 	from := len(s.Output())
 	line := fmt.Sprintf("echo '@@BEG''IN-%d@@'; %s; echo \"@@E\"\"ND-%d@@ $?\"\n", n, command, n)
 	if err := s.Send(line); err != nil {

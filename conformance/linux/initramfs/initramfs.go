@@ -61,6 +61,26 @@ echo "` + Marker + ` $(uname -r)"
 exec setsid cttyhack /bin/sh
 `
 
+// udhcpcScript is /bin/udhcpc-script, the event script busybox's udhcpc
+// runs (udhcpc -s /bin/udhcpc-script): it configures the interface, the
+// default route and the resolver from the lease.
+const udhcpcScript = `#!/bin/sh
+case "$1" in
+deconfig)
+	ip addr flush dev "$interface"
+	ip link set "$interface" up
+	;;
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/${mask:-24}" dev "$interface"
+	[ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface"
+	: >/etc/resolv.conf
+	for d in $dns; do echo "nameserver $d" >>/etc/resolv.conf; done
+	;;
+esac
+exit 0
+`
+
 // VirtioModules are the kernel modules /sbin/virtio-up loads, in
 // dependency order: Debian's armmp kernels build virtio-mmio and its
 // device drivers as modules.
@@ -166,6 +186,7 @@ func Build(w io.Writer, busybox []byte, mods ...Modules) error {
 		func() error { return cw.File("etc/passwd", 0o644, []byte("root:x:0:0:root:/root:/bin/sh\n")) },
 		func() error { return cw.File(BlobPath[1:], 0o644, Blob()) },
 		func() error { return cw.File("bin/virtio-up", 0o755, []byte(virtioUp)) },
+		func() error { return cw.File("bin/udhcpc-script", 0o755, []byte(udhcpcScript)) },
 	}
 	slices.SortFunc(mods, func(a, b Modules) int { return strings.Compare(a.Release, b.Release) })
 	for _, m := range mods {
