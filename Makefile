@@ -5,7 +5,7 @@ GO      ?= go
 PKGS    := $(shell $(GO) list ./... 2>/dev/null | grep -v /frontend/sdl)
 BIN     := bin/mimic
 
-.PHONY: soak pgo help build run generate roms test check acceptance bench lint conformance-record tidy-check deps-check
+.PHONY: interop soak pgo help build run generate roms test check acceptance bench lint conformance-record tidy-check deps-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -46,7 +46,11 @@ tidy-check: ## fail if go generate or go mod tidy change the tree
 acceptance: build ## end-to-end checks of the mimic binary
 	scripts/acceptance.sh
 
-check: test tidy-check acceptance ## make test, tree-clean checks, acceptance on real guests
+interop: ## disk images against QEMU's own tools: qemu-img check/compare/info, locks (installs qemu-utils)
+	scripts/apt-install.sh qemu-utils
+	$(GO) test -tags qemu -count=1 -timeout 20m ./devices/disk/ ./frontend/img/
+
+check: test tidy-check interop acceptance ## make test, tree-clean checks, QEMU interop, acceptance on real guests
 
 soak: build ## 200 realtime Linux boots to the shell and back, 2 at a time (a hang fails after 60 s)
 	scripts/soak.sh 200

@@ -29,7 +29,8 @@ import (
 // the disk reads what the host wrote and the host reads what the guest
 // wrote and synced; /dev/hwrng gives bytes; DHCP gives 10.0.2.15; a file
 // fetched from a host HTTP server through 10.0.2.2 arrives intact; a
-// server in the guest answers the host through hostfwd. The same test
+// server in the guest answers the host through hostfwd, also with
+// restrict=on, which keeps the guest from reaching out. The same test
 // runs on QEMU (scripts/linux-acceptance.sh --qemu) to validate it.
 func TestVirtioDevices(t *testing.T) {
 	root := repoRoot(t)
@@ -39,12 +40,12 @@ func TestVirtioDevices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, legacy := range []bool{false, true} {
-		name := "modern"
-		if legacy {
-			name = "legacy"
-		}
-		t.Run(name, func(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		legacy, restrict bool
+	}{{"modern", false, false}, {"legacy", true, false}, {"restricted", false, true}} {
+		legacy := tc.legacy
+		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			// The disk: 32 MiB of pseudo-random bytes.
 			disk := make([]byte, 32<<20)
@@ -72,7 +73,7 @@ func TestVirtioDevices(t *testing.T) {
 				"-drive", "file=" + diskPath + ",format=raw,if=none,id=d0",
 				"-device", "virtio-blk-device,drive=d0,serial=mimic-disk",
 				"-device", "virtio-rng-device",
-				"-netdev", fmt.Sprintf("user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080", fwdPort),
+				"-netdev", fmt.Sprintf("user,id=n0,restrict=%v,hostfwd=tcp:127.0.0.1:%d-:8080", map[bool]string{false: "off", true: "on"}[tc.restrict], fwdPort),
 				"-device", "virtio-net-device,netdev=n0",
 			}
 			if legacy {
@@ -141,7 +142,14 @@ func TestVirtioDevices(t *testing.T) {
 			if got := run("ip -4 addr show eth0"); !regexp.MustCompile(`inet 10\.0\.2\.15/24`).MatchString(got) {
 				t.Errorf("eth0 after DHCP:\n%s", got)
 			}
-			if got := run(fmt.Sprintf("wget -q -O - http://10.0.2.2:%d/blob | sha256sum", httpPort)); !strings.HasPrefix(got, hexSHA(blob)) {
+			fetch := fmt.Sprintf("wget -q -T 10 -O - http://10.0.2.2:%d/blob | sha256sum", httpPort)
+			if tc.restrict {
+				// restrict=on: the guest reaches nothing outside,
+				// the host's loopback included.
+				if got := run(fetch); strings.HasPrefix(got, hexSHA(blob)) {
+					t.Errorf("restrict=on: the guest fetched from the host")
+				}
+			} else if got := run(fetch); !strings.HasPrefix(got, hexSHA(blob)) {
 				t.Errorf("download through 10.0.2.2: sha256 %s, want %s", got, hexSHA(blob))
 			}
 			run("mkdir -p /srv && cp " + initramfs.BlobPath + " /srv/blob && httpd -p 8080 -h /srv")

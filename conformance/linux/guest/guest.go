@@ -29,17 +29,24 @@ type Boot struct {
 	// "-cpu", "cortex-a15"}.
 	Emulator []string
 	RAMMiB   int
-	Kernel   string
+	Kernel   string // none: firmware (in Extra) boots the guest
 	Initrd   string
 	Append   string // "console=ttyAMA0" when empty
+	// SingleDash spells the options as QEMU's manual does (-kernel);
+	// otherwise they get two dashes (--kernel). Both emulators take both.
+	SingleDash bool
 	// Extra arguments after the common ones.
 	Extra []string
 }
 
 // Args returns the emulator's full command line: the emulator, then
-// -m RAM --kernel K --initrd I --append A --nographic, the vocabulary
-// both Mimic and QEMU accept.
+// -m RAM --kernel K --initrd I --append A --nographic (the kernel options
+// only with a kernel), the vocabulary both Mimic and QEMU accept.
 func (b Boot) Args() []string {
+	dash := "--"
+	if b.SingleDash {
+		dash = "-"
+	}
 	app := b.Append
 	if app == "" {
 		app = "console=ttyAMA0"
@@ -49,11 +56,15 @@ func (b Boot) Args() []string {
 		ram = 512
 	}
 	args := append([]string{}, b.Emulator...)
-	args = append(args, "-m", strconv.Itoa(ram), "--kernel", b.Kernel)
-	if b.Initrd != "" {
-		args = append(args, "--initrd", b.Initrd)
+	args = append(args, "-m", strconv.Itoa(ram))
+	if b.Kernel != "" {
+		args = append(args, dash+"kernel", b.Kernel)
+		if b.Initrd != "" {
+			args = append(args, dash+"initrd", b.Initrd)
+		}
+		args = append(args, dash+"append", app)
 	}
-	args = append(args, "--append", app, "--nographic")
+	args = append(args, dash+"nographic")
 	return append(args, b.Extra...)
 }
 

@@ -2,8 +2,8 @@
 // on an emulator (Mimic or QEMU, the command is a parameter): the
 // initramfs guest gets a virtio disk and a user-mode network, and from its
 // shell it writes and reads the disk with O_DIRECT dd, downloads a file
-// from a host HTTP server through 10.0.2.2, and serves a stream the host
-// downloads through hostfwd. scripts/bench-io.sh runs it on both
+// from a host HTTP server through 10.0.2.2, and serves a file from its RAM
+// that the host downloads through hostfwd. scripts/bench-io.sh runs it on both
 // emulators and prints the ratios.
 //
 //	iobench -emulator "bin/mimic -M virt" -kernel K -initrd I [-format qcow2] [-mib 256]
@@ -128,12 +128,14 @@ func run(emu, kernel, initrd, format string, mib, ram int, timeout time.Duration
 	if err != nil {
 		return err
 	}
-	// Upload: the guest serves a stream; the host reads it through
-	// hostfwd.
-	if err := sh(fmt.Sprintf("(dd if=/dev/zero bs=64k count=%d 2>/dev/null | nc -l -p 8080 >/dev/null) >/dev/null 2>&1 &", mib*16)); err != nil {
+	// Upload: the guest serves a file from its RAM with busybox httpd
+	// (sendfile); the host fetches it through hostfwd. The initramfs
+	// may fill half the guest's RAM, so the file is at most a quarter.
+	upMiB := min(mib, ram/4)
+	if err := sh(fmt.Sprintf("mkdir -p /srv && dd if=/dev/zero of=/srv/zeros bs=1M count=%d 2>/dev/null && httpd -p 8080 -h /srv", upMiB)); err != nil {
 		return err
 	}
-	up, err := download(fmt.Sprintf("127.0.0.1:%d", fwdPort), size, timeout)
+	up, err := download(fmt.Sprintf("http://127.0.0.1:%d/zeros", fwdPort), int64(upMiB)<<20, timeout)
 	if err != nil {
 		return err
 	}
@@ -147,23 +149,22 @@ func run(emu, kernel, initrd, format string, mib, ram int, timeout time.Duration
 	return nil
 }
 
-// download reads size bytes from addr, retrying the connection until the
-// guest's server listens, and returns MB/s.
-func download(addr string, size int64, limit time.Duration) (float64, error) {
+// download fetches url (size bytes), retrying until the guest's server
+// answers, and returns MB/s.
+func download(url string, size int64, limit time.Duration) (float64, error) {
 	deadline := time.Now().Add(limit)
 	for {
-		c, err := net.Dial("tcp", addr)
+		start := time.Now()
+		resp, err := http.Get(url)
 		if err == nil {
-			start := time.Now()
-			n, err := io.CopyN(io.Discard, c, size)
-			c.Close()
+			n, err := io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
 			if n == size {
 				return float64(size) / time.Since(start).Seconds() / 1e6, nil
 			}
-			if n > 0 || time.Now().After(deadline) {
-				return 0, fmt.Errorf("upload: %d of %d bytes: %v", n, size, err)
-			}
-		} else if time.Now().After(deadline) {
+			return 0, fmt.Errorf("upload: %d of %d bytes: %v", n, size, err)
+		}
+		if time.Now().After(deadline) {
 			return 0, errors.New("upload: the guest's server never answered")
 		}
 		time.Sleep(300 * time.Millisecond)
