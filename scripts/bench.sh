@@ -3,8 +3,10 @@
 # installed, the same images on qemu-system-arm, plain and with
 # -icount shift=0, printing wall times, Mimic's guest MIPS and the speed
 # ratios Mimic/QEMU (>1 means Mimic is faster). Also Mimic's peak RSS with
-# -m 1024, and the Linux boot times (scripts/bench-linux.sh). Benchmarks,
-# not tests: nothing here fails on a slow result.
+# -m 1024, the Linux boot times (scripts/bench-linux.sh), disk and network
+# throughput (scripts/bench-io.sh) and the boot of the Debian disk
+# (scripts/bench-debian.sh). Benchmarks, not tests: nothing here fails on
+# a slow result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MIMIC=${MIMIC:-bin/mimic}
@@ -43,3 +45,11 @@ echo
 echo "Linux boots (-m 512):"
 [ -f .cache/guests/initrd.gz ] || scripts/fetch-guests.sh >/dev/null
 scripts/bench-linux.sh
+
+# Disk and network throughput, and the Debian disk's boot.
+echo
+echo "Disk and network (Linux guest, virtio, -netdev user):"
+scripts/bench-io.sh
+echo
+echo "Debian 13 from its own disk (-m 512):"
+scripts/bench-debian.sh
