@@ -142,7 +142,7 @@ func TestVirtioDevices(t *testing.T) {
 			if got := run("ip -4 addr show eth0"); !regexp.MustCompile(`inet 10\.0\.2\.15/24`).MatchString(got) {
 				t.Errorf("eth0 after DHCP:\n%s", got)
 			}
-			fetch := fmt.Sprintf("wget -q -T 10 -O - http://10.0.2.2:%d/blob | sha256sum", httpPort)
+			fetch := fmt.Sprintf("wget -q -O - http://10.0.2.2:%d/blob | sha256sum", httpPort)
 			if tc.restrict {
 				// restrict=on: the guest reaches nothing outside,
 				// the host's loopback included.

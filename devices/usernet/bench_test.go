@@ -24,6 +24,7 @@ func BenchmarkTCP(b *testing.B) {
 		{"guest-to-host", true, guestOptions{}},
 		{"host-to-guest", false, guestOptions{}},
 		{"guest-to-host-TSO", true, guestOptions{tso: true}},
+		{"host-to-guest-offload", false, guestOptions{offload: true}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			g := newTestGuest(b, Config{}, bc.opt)

@@ -13,6 +13,16 @@
 //     the frame and never calls deliver itself.
 //   - deliver(frame): one Ethernet II frame of at most MTU+14 bytes with
 //     complete checksums, from a single goroutine of the Network, in order.
+//   - Receive offload, for a NIC model whose guest takes it (virtio-net's
+//     GUEST_TSO4 and GUEST_CSUM): attached with AttachOffload instead of
+//     Attach, deliver(frame, mss) also gets TCP segments of up to 64 KiB
+//     whose checksum is left partial (the pseudo-header sum, as Linux's
+//     CHECKSUM_PARTIAL), with the MSS to cut them at, while
+//     SetOffload(true) is in force. The NIC model turns it on when the
+//     guest negotiates the feature and off when the guest resets the NIC.
+//     gVisor's TCP builds such segments for every connection (host GSO):
+//     for a receiver without offload the Network cuts them and completes
+//     the checksums itself, one pass over the bytes, before deliver.
 //   - New opens the host forward listeners; Close shuts everything.
 //
 // The TCP/IP work is done by gVisor's netstack: one NIC in promiscuous mode
@@ -78,7 +88,8 @@
 //     second. The MAC is learnt from ARP, DHCP and the guest's IPv4 frames.
 //   - A hostfwd guest address outside the network is an error from New;
 //     libslirp accepts it and never connects.
-//   - MTU: 68 to 65521 as libslirp; frames to the guest never exceed it.
+//   - MTU: 68 to 65521 as libslirp; frames to the guest never exceed it,
+//     unless the receiver asked for offload (above).
 //     Frames to the guest are dropped (and counted) when 4096 are already
 //     waiting for deliver.
 package usernet

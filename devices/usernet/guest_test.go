@@ -3,6 +3,7 @@ package usernet
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"net/netip"
 	"sync/atomic"
 	"testing"
@@ -36,11 +37,22 @@ type testGuest struct {
 
 	tapping atomic.Bool
 	tap     chan []byte // copies of frames to the guest while tapping
+	maxLen  int         // the longest frame the Network may deliver without offload
+
+	// What the guest's NIC saw of the frames to the guest.
+	maxFrame  atomic.Int64 // the longest frame
+	gsoFrames atomic.Int64 // frames with a payload above their mss
+	badFrames atomic.Int64 // frames breaking the deliver contract
+	badWhy    atomic.Pointer[string]
 }
 
 type guestOptions struct {
 	mtu int  // guest link MTU; 0: 1500
 	tso bool // the guest hands the NIC TCP segments up to 64 KiB (TSO)
+	// offload attaches the guest's NIC with AttachOffload and turns
+	// offload on: it takes TCP segments up to 64 KiB with a partial
+	// checksum (virtio-net GUEST_TSO4 and GUEST_CSUM).
+	offload bool
 }
 
 // newTestGuest starts a Network for cfg and a guest stack wired to it.
@@ -77,7 +89,13 @@ func newTestGuest(t testing.TB, cfg Config, opt guestOptions) *testGuest {
 	if err := g.s.CreateNIC(1, g.eth); err != nil {
 		t.Fatalf("guest NIC: %s", err)
 	}
-	nw.Attach(g.receive)
+	g.maxLen = ethHeaderLen + nw.cfg.MTU
+	if opt.offload {
+		nw.AttachOffload(g.receiveOffload)
+		nw.SetOffload(true)
+	} else {
+		nw.Attach(g.receive)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go g.transmit(ctx, done)
@@ -87,6 +105,7 @@ func newTestGuest(t testing.TB, cfg Config, opt guestOptions) *testGuest {
 		nw.Close()
 		g.s.Close()
 		g.s.Wait()
+		g.contractOK()
 	})
 	return g
 }
@@ -122,8 +141,96 @@ func (g *testGuest) transmit(ctx context.Context, done chan<- struct{}) {
 	}
 }
 
-// receive is the guest NIC's receive side (the Network's deliver).
+// receive is the guest NIC's receive side (the Network's deliver). Each
+// frame must fit the MTU and carry complete checksums.
 func (g *testGuest) receive(frame []byte) {
+	g.check(frame, 0)
+	g.input(frame)
+}
+
+// receiveOffload is the receive side of a NIC that takes offloads. A frame
+// with mss != 0 has a partial TCP checksum, which is completed here (as
+// the guest kernel would trust it), so the guest stack's own check
+// confirms the pseudo-header sum the Network left. A large segment goes
+// to the guest stack whole, as Linux takes a GSO packet.
+func (g *testGuest) receiveOffload(frame []byte, mss int) {
+	g.check(frame, mss)
+	if tcp, ok := tcpOf(frame); ok && mss != 0 {
+		tcp.SetChecksum(^gchecksum.Checksum(tcp, 0))
+	}
+	g.input(frame)
+}
+
+// check records frame and counts it bad if it breaks the contract of
+// deliver: with mss 0 at most MTU+14 bytes with complete checksums, else
+// an IPv4/TCP frame whose TCP checksum field holds the pseudo-header sum.
+func (g *testGuest) check(frame []byte, mss int) {
+	if n := int64(len(frame)); n > g.maxFrame.Load() {
+		g.maxFrame.Store(n) // one deliver goroutine: no race
+	}
+	bad := func(format string, args ...any) {
+		if g.badFrames.Add(1) == 1 {
+			why := fmt.Sprintf(format, args...)
+			g.badWhy.Store(&why)
+		}
+	}
+	tcp, isTCP := tcpOf(frame)
+	if isTCP && ^gchecksum.Checksum(frame[ethHeaderLen:len(frame)-len(tcp)], 0) != 0 {
+		bad("bad IPv4 header checksum")
+	}
+	if mss == 0 {
+		if len(frame) > g.maxLen {
+			bad("%d-byte frame, MTU+14 is %d", len(frame), g.maxLen)
+		}
+		if isTCP && ^gchecksum.Checksum(tcp, pseudoSum(frame, len(tcp))) != 0 {
+			bad("bad TCP checksum in a %d-byte frame", len(frame))
+		}
+		return
+	}
+	if !isTCP {
+		bad("mss %d on a frame that is not IPv4/TCP", mss)
+		return
+	}
+	if tcp.Checksum() != pseudoSum(frame, len(tcp)) {
+		bad("TCP checksum field %#04x is not the pseudo-header sum %#04x", tcp.Checksum(), pseudoSum(frame, len(tcp)))
+	}
+	if len(tcp)-int(tcp.DataOffset()) > mss {
+		g.gsoFrames.Add(1)
+	}
+}
+
+// tcpOf returns the TCP header and payload of an Ethernet/IPv4/TCP frame.
+func tcpOf(frame []byte) (header.TCP, bool) {
+	if len(frame) < ethHeaderLen+header.IPv4MinimumSize || binary.BigEndian.Uint16(frame[12:]) != ethTypeIPv4 {
+		return nil, false
+	}
+	ip := header.IPv4(frame[ethHeaderLen:])
+	if !ip.IsValid(len(ip)) || ip.TransportProtocol() != header.TCPProtocolNumber || int(ip.TotalLength()) != len(ip) {
+		return nil, false
+	}
+	tcp := header.TCP(ip[ip.HeaderLength():])
+	if len(tcp) < header.TCPMinimumSize || int(tcp.DataOffset()) < header.TCPMinimumSize || int(tcp.DataOffset()) > len(tcp) {
+		return nil, false
+	}
+	return tcp, true
+}
+
+// pseudoSum is the TCP pseudo-header sum of an Ethernet/IPv4 frame for a
+// TCP length of n.
+func pseudoSum(frame []byte, n int) uint16 {
+	ip := header.IPv4(frame[ethHeaderLen:])
+	return header.PseudoHeaderChecksum(header.TCPProtocolNumber, ip.SourceAddress(), ip.DestinationAddress(), uint16(n))
+}
+
+// contractOK fails the test if a frame broke the deliver contract.
+func (g *testGuest) contractOK() {
+	g.t.Helper()
+	if n := g.badFrames.Load(); n != 0 {
+		g.t.Errorf("%d frames to the guest broke the contract; the first: %s", n, *g.badWhy.Load())
+	}
+}
+
+func (g *testGuest) input(frame []byte) {
 	if g.tapping.Load() {
 		select {
 		case g.tap <- append([]byte(nil), frame...):

@@ -22,9 +22,15 @@ const (
 	// Ethernet header. A frame above the MTU is a TSO segment and is fine.
 	maxFrameLen = ethHeaderLen + 65535
 
-	// txQueueLen is how many frames for the guest may wait for deliver.
-	// Beyond it frames are dropped (TCP retransmits).
-	txQueueLen = 4096
+	// txQueueLen is how many frames for the guest may wait for deliver,
+	// and txQueueBytes how many bytes. Beyond them frames are dropped (TCP
+	// retransmits).
+	txQueueLen   = 4096
+	txQueueBytes = 16 << 20
+
+	// gsoMaxSize bounds the TCP segments the stack builds: 64 KiB with
+	// headers, so that each fits an IPv4 packet.
+	gsoMaxSize = 1 << 16
 )
 
 // link is the gVisor link endpoint behind the Network: the stack writes IP
@@ -115,6 +121,29 @@ func (l *link) writePacket(pkt *stack.PacketBuffer) {
 		n.stats.droppedToGuest.Add(1)
 		return
 	}
+	// A TCP packet of a connection using host GSO (all of them, see
+	// SupportedGSO) has only the pseudo-header sum in its checksum field
+	// and may carry up to 64 KiB: note where its TCP header is and its MSS,
+	// for txLoop to hand it on whole or cut it.
+	if gso := pkt.GSOOptions; gso.Type == stack.GSOTCPv4 && gso.NeedsCsum {
+		l4 := ethHeaderLen + len(pkt.NetworkHeader().Slice())
+		if pkt.TransportProtocolNumber != header.TCPProtocolNumber || l4+header.TCPMinimumSize > len(b) ||
+			int(gso.CsumOffset) != header.TCPChecksumOffset {
+			n.putFrame(fb)
+			n.stats.droppedToGuest.Add(1)
+			return
+		}
+		fb.mss, fb.l4 = gso.MSS, uint16(l4)
+		if fb.mss == 0 {
+			// A reset sent during the handshake, before the
+			// connection knows its MSS: partial all the same.
+			fb.mss = uint16(n.cfg.MTU)
+		}
+	} else if len(b) > ethHeaderLen+n.cfg.MTU {
+		n.putFrame(fb) // cannot happen: only GSO packets exceed the MTU
+		n.stats.droppedToGuest.Add(1)
+		return
+	}
 	dst := netip.AddrFrom4([4]byte(b[ethHeaderLen+16 : ethHeaderLen+20]))
 	mac, ok := n.arp.macFor(dst)
 	if !ok {
@@ -130,53 +159,90 @@ func (l *link) writePacket(pkt *stack.PacketBuffer) {
 }
 
 // frame is a pooled buffer holding one frame for the guest.
-type frame struct{ b []byte }
+type frame struct {
+	b []byte
+	// mss, when not zero, marks a TCP frame whose checksum is partial
+	// (the TCP checksum field holds the pseudo-header sum) and whose
+	// payload may exceed mss; l4 is the offset of its TCP header.
+	mss, l4 uint16
+}
 
+// getFrame returns a frame of size bytes: from the pool of MTU-sized
+// frames, or for a larger TCP segment from the pool of 64 KiB ones.
 func (n *Network) getFrame(size int) *frame {
-	fb := n.framePool.Get().(*frame)
+	pool := &n.framePool
+	if size > ethHeaderLen+n.cfg.MTU {
+		pool = &n.bigPool
+	}
+	fb := pool.Get().(*frame)
 	if cap(fb.b) < size {
-		fb.b = make([]byte, size, max(size, ethHeaderLen+n.cfg.MTU))
+		fb.b = make([]byte, size) // not reached: maxFrameLen bounds size
 	}
 	fb.b = fb.b[:size]
+	fb.mss, fb.l4 = 0, 0
 	return fb
 }
 
 func (n *Network) putFrame(fb *frame) {
-	if cap(fb.b) > ethHeaderLen+n.cfg.MTU {
-		fb.b = nil // do not keep rare large frames alive
+	switch cap(fb.b) {
+	case ethHeaderLen + n.cfg.MTU:
+		n.framePool.Put(fb)
+	case maxFrameLen:
+		n.bigPool.Put(fb)
 	}
-	n.framePool.Put(fb)
 }
 
 // enqueue queues fb for the deliver goroutine, or drops it.
 func (n *Network) enqueue(fb *frame) {
+	size := int64(len(fb.b))
+	if n.txBytes.Add(size) > txQueueBytes {
+		n.txBytes.Add(-size)
+		n.putFrame(fb)
+		n.stats.droppedToGuest.Add(1)
+		return
+	}
 	select {
 	case n.txq <- fb:
 	default:
+		n.txBytes.Add(-size)
 		n.putFrame(fb)
 		n.stats.droppedToGuest.Add(1)
 	}
 }
 
 // txLoop calls deliver for each queued frame. It is the only caller of
-// deliver, so the guest sees frames in order and one at a time.
+// deliver, so the guest sees frames in order and one at a time. A TCP
+// frame with a partial checksum goes on whole to a receiver that takes
+// offloads; for any other it is cut to the MSS and checksummed here.
 func (n *Network) txLoop() {
 	defer n.wg.Done()
+	var seg []byte // scratch for the segments cut here
 	for {
 		select {
 		case <-n.done:
 			return
 		case fb := <-n.txq:
-			if d := n.deliver.Load(); d != nil {
-				n.stats.framesToGuest.Add(1)
-				n.stats.bytesToGuest.Add(uint64(len(fb.b)))
-				(*d)(fb.b)
-			} else {
+			n.txBytes.Add(-int64(len(fb.b)))
+			s := n.sink.Load()
+			switch {
+			case s == nil:
 				n.stats.droppedToGuest.Add(1)
+			case fb.mss == 0:
+				n.deliver(s, fb.b, 0)
+			case s.offload && n.offload.Load():
+				n.deliver(s, fb.b, int(fb.mss))
+			default:
+				seg = n.segment(s, fb, seg)
 			}
 			n.putFrame(fb)
 		}
 	}
+}
+
+func (n *Network) deliver(s *sink, frame []byte, mss int) {
+	n.stats.framesToGuest.Add(1)
+	n.stats.bytesToGuest.Add(uint64(len(frame)))
+	s.deliver(frame, mss)
 }
 
 // arpTable maps guest IPv4 addresses to MACs, learnt from the guest's ARP
@@ -260,9 +326,11 @@ type Stats struct {
 	DroppedToGuest   uint64 // queue full, guest MAC unknown, or not attached
 }
 
-// GSOMaxSize and SupportedGSO make the stack's TCP build segments of up to
-// 64 KiB and cut them to MSS-sized packets in one pass ("gVisor GSO"),
-// which costs less per packet than sending each on its own. What reaches
-// WritePackets is still one MTU-sized packet at a time.
-func (l *link) GSOMaxSize() uint32               { return 1 << 16 }
-func (l *link) SupportedGSO() stack.SupportedGSO { return stack.GVisorGSOSupported }
+// GSOMaxSize and SupportedGSO make the stack's TCP hand WritePackets
+// segments of up to 64 KiB with their checksum left partial ("host GSO",
+// as gVisor's fdbased endpoint does over a tap with a virtio_net_hdr):
+// txLoop passes them on whole to a guest that takes them, and cuts them
+// otherwise. A connection chooses its GSO kind once, when it starts, so
+// it is host GSO for every connection whatever the guest negotiates.
+func (l *link) GSOMaxSize() uint32               { return gsoMaxSize }
+func (l *link) SupportedGSO() stack.SupportedGSO { return stack.HostGSOSupported }

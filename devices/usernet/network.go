@@ -35,8 +35,11 @@ type Network struct {
 	ping   pinger
 
 	txq       chan *frame
-	framePool sync.Pool
-	deliver   atomic.Pointer[func([]byte)]
+	txBytes   atomic.Int64 // bytes of the frames in txq
+	framePool sync.Pool    // frames of cap ethHeaderLen+MTU
+	bigPool   sync.Pool    // frames of cap maxFrameLen, for TCP segments above the MTU
+	sink      atomic.Pointer[sink]
+	offload   atomic.Bool // SetOffload
 	ipID      atomic.Uint32
 	udpFlows  atomic.Int32
 	stats     stats
@@ -75,6 +78,7 @@ func New(cfg Config) (*Network, error) {
 		resolv:  resolvConf{path: "/etc/resolv.conf"},
 	}
 	n.framePool.New = func() any { return &frame{b: make([]byte, 0, ethHeaderLen+cfg.MTU)} }
+	n.bigPool.New = func() any { return &frame{b: make([]byte, 0, maxFrameLen)} }
 	n.arp.entries = make(map[netip.Addr]arpEntry)
 	n.arp.bcast = n.bcast
 	n.dhcp.n = n
@@ -161,8 +165,37 @@ func netipAddr(a tcpip.Address) netip.Addr {
 // Attach sets the function that receives the frames for the guest. Call it
 // once, before traffic. deliver is called from one goroutine of the
 // Network, one frame at a time; the frame is only valid during the call.
+// Every frame is at most MTU+14 bytes with complete checksums.
 func (n *Network) Attach(deliver func(frame []byte)) {
-	n.deliver.Store(&deliver)
+	n.sink.Store(&sink{deliver: func(frame []byte, _ int) { deliver(frame) }})
+}
+
+// AttachOffload is Attach for a receiver that can take TCP work off the
+// Network (receive offload, as a NIC's virtio_net_hdr describes it):
+// while SetOffload(true) is in force, deliver may get, with mss != 0, an
+// Ethernet/IPv4/TCP frame whose TCP checksum field holds only the
+// pseudo-header sum (over the frame's whole TCP length: Linux's
+// CHECKSUM_PARTIAL, virtio's NEEDS_CSUM with csum_start at the TCP header
+// and csum_offset 16) and whose payload, when longer than mss, is a TCP
+// segment of up to 64 KiB for the receiver to cut into mss-byte segments
+// (GSO). Every other frame comes with mss 0 and is as Attach describes.
+// Call it once, before traffic, instead of Attach.
+func (n *Network) AttachOffload(deliver func(frame []byte, mss int)) {
+	n.sink.Store(&sink{deliver: deliver, offload: true})
+}
+
+// SetOffload turns receive offload on or off (it starts off) for a
+// receiver attached with AttachOffload; a NIC model turns it on once the
+// guest has negotiated it. It is safe for concurrent use and costs one
+// atomic store. When it is off, the Network cuts segments and completes
+// checksums itself. Turning it off affects every frame deliver gets after
+// SetOffload returns, except the one being handed over at that moment.
+func (n *Network) SetOffload(on bool) { n.offload.Store(on) }
+
+// sink is the receiver of the frames for the guest.
+type sink struct {
+	deliver func(frame []byte, mss int)
+	offload bool // AttachOffload: deliver understands mss
 }
 
 // Send hands one Ethernet frame from the guest to the network. It is safe

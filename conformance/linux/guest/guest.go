@@ -257,7 +257,9 @@ func (s *Session) Signal(sig os.Signal) error {
 	return s.cmd.Process.Signal(sig)
 }
 
-// Kill stops the emulator if it is still running and closes its input.
+// Kill stops the emulator if it is still running, closes its input and
+// waits (a few seconds at most) until it has exited, so that what it held
+// (image locks, ports) is free when Kill returns.
 func (s *Session) Kill() {
 	s.stdin.Close()
 	s.mu.Lock()
@@ -265,6 +267,7 @@ func (s *Session) Kill() {
 	s.mu.Unlock()
 	if !exited && s.cmd.Process != nil {
 		s.cmd.Process.Kill()
+		s.Wait(10 * time.Second)
 	}
 }
 

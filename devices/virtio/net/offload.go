@@ -42,51 +42,76 @@ const (
 	tcpCWR = 0x80
 )
 
+// tcpHeaders locates the headers of a TCP frame: l3 and l4 are the
+// offsets of the IP and TCP headers, end that of the payload; gso is
+// gsoTCPv4 or gsoTCPv6.
+type tcpHeaders struct {
+	l3, l4, end int
+	gso         uint8
+}
+
+// parseTCP finds the headers of an Ethernet (optionally VLAN-tagged)
+// frame carrying TCP in IPv4 or directly in IPv6. With gso not gsoNone
+// the IP version must match it.
+func parseTCP(frame []byte, gso uint8) (tcpHeaders, error) {
+	t := tcpHeaders{l3: 14}
+	if len(frame) < t.l3 {
+		return t, fmt.Errorf("%w: %d bytes", errGSO, len(frame))
+	}
+	etype := binary.BigEndian.Uint16(frame[12:])
+	if etype == etherTypeVLAN {
+		t.l3 = 18
+		if len(frame) < t.l3 {
+			return t, fmt.Errorf("%w: truncated VLAN header", errGSO)
+		}
+		etype = binary.BigEndian.Uint16(frame[16:])
+	}
+	l3 := t.l3
+	switch {
+	case etype == etherTypeIPv4 && gso != gsoTCPv6:
+		if len(frame) < l3+20 || frame[l3]>>4 != 4 {
+			return t, fmt.Errorf("%w: not IPv4", errGSO)
+		}
+		t.l4 = l3 + int(frame[l3]&0xf)*4
+		if frame[l3]&0xf < 5 || frame[l3+9] != protoTCP {
+			return t, fmt.Errorf("%w: IPv4 header length or protocol", errGSO)
+		}
+		t.gso = gsoTCPv4
+	case etype == etherTypeIPv6 && gso != gsoTCPv4:
+		if len(frame) < l3+40 || frame[l3]>>4 != 6 || frame[l3+6] != protoTCP {
+			return t, fmt.Errorf("%w: not IPv6 carrying TCP directly", errGSO)
+		}
+		t.l4 = l3 + 40
+		t.gso = gsoTCPv6
+	default:
+		return t, fmt.Errorf("%w: GSO type %d with ethertype %#x", errGSO, gso, etype)
+	}
+	if len(frame) < t.l4+20 {
+		return t, fmt.Errorf("%w: truncated TCP header", errGSO)
+	}
+	t.end = t.l4 + int(frame[t.l4+12]>>4)*4
+	if frame[t.l4+12]>>4 < 5 || len(frame) < t.end {
+		return t, fmt.Errorf("%w: TCP header length", errGSO)
+	}
+	return t, nil
+}
+
 // segmentTCP cuts a TCP frame of up to 64 KiB into frames of at most mss
 // bytes of payload, as a NIC's TSO does (virtio 1.2 §5.1.6.2,
 // VIRTIO_NET_HDR_GSO_TCPV4/V6): each segment gets the headers with its own
 // sequence number, IP length (and IPv4 identification and header
 // checksum) and TCP checksum; FIN and PSH stay on the last segment, CWR on
 // the first. It calls out with each segment (buf is reused) and returns
-// how many there were.
+// how many there were. The frame's own TCP checksum does not matter.
 func segmentTCP(frame []byte, gso uint8, mss int, buf *[]byte, out func([]byte)) (int, error) {
-	l3 := 14
-	if len(frame) < l3 {
-		return 0, fmt.Errorf("%w: %d bytes", errGSO, len(frame))
+	if gso != gsoTCPv4 && gso != gsoTCPv6 {
+		return 0, fmt.Errorf("%w: GSO type %d", errGSO, gso)
 	}
-	etype := binary.BigEndian.Uint16(frame[12:])
-	if etype == etherTypeVLAN {
-		l3 = 18
-		if len(frame) < l3 {
-			return 0, fmt.Errorf("%w: truncated VLAN header", errGSO)
-		}
-		etype = binary.BigEndian.Uint16(frame[16:])
+	t, err := parseTCP(frame, gso)
+	if err != nil {
+		return 0, err
 	}
-	var l4 int
-	switch {
-	case gso == gsoTCPv4 && etype == etherTypeIPv4:
-		if len(frame) < l3+20 || frame[l3]>>4 != 4 {
-			return 0, fmt.Errorf("%w: not IPv4", errGSO)
-		}
-		l4 = l3 + int(frame[l3]&0xf)*4
-		if frame[l3]&0xf < 5 || frame[l3+9] != protoTCP {
-			return 0, fmt.Errorf("%w: IPv4 header length or protocol", errGSO)
-		}
-	case gso == gsoTCPv6 && etype == etherTypeIPv6:
-		if len(frame) < l3+40 || frame[l3]>>4 != 6 || frame[l3+6] != protoTCP {
-			return 0, fmt.Errorf("%w: not IPv6 carrying TCP directly", errGSO)
-		}
-		l4 = l3 + 40
-	default:
-		return 0, fmt.Errorf("%w: GSO type %d with ethertype %#x", errGSO, gso, etype)
-	}
-	if len(frame) < l4+20 {
-		return 0, fmt.Errorf("%w: truncated TCP header", errGSO)
-	}
-	end := l4 + int(frame[l4+12]>>4)*4
-	if frame[l4+12]>>4 < 5 || len(frame) < end {
-		return 0, fmt.Errorf("%w: TCP header length", errGSO)
-	}
+	l3, l4, end := t.l3, t.l4, t.end
 	if mss <= 0 {
 		return 0, fmt.Errorf("%w: MSS %d", errGSO, mss)
 	}
