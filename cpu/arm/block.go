@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"unsafe"
 )
 
 // An op is one pre-decoded step of a block: the handler plus operands that
@@ -56,8 +58,17 @@ type Block struct {
 	size  uint32    // bytes of code, from vpc
 	itEnd uint8     // ITSTATE after the last instruction
 	pages [2]uint64 // physical pages the code lies in (second may equal first)
-	valid bool
-	link  [2]blockLink
+	// span is set when the last instruction continues in the next virtual
+	// page (a 32-bit Thumb instruction across the boundary): the block
+	// then depends on two translations.
+	span bool
+	// fetchAbort is set when the block only raises the Prefetch Abort of
+	// a first instruction whose second halfword could not be fetched. It
+	// is not cached: once the guest maps that page (which needs no TLB
+	// maintenance), the instruction must run.
+	fetchAbort bool
+	valid      bool
+	link       [2]blockLink
 
 	nat     *natBlockState // native code, once compiled (native.go)
 	hits    uint32         // runs in the interpreter, towards natThreshold
@@ -68,16 +79,18 @@ type Block struct {
 // into its native code.
 func (bc *blockCache) invalidate(b *Block) {
 	b.valid = false
+	// A dead block's links would keep its successors, and theirs, alive.
+	b.link = [2]blockLink{}
 	bc.cpu.natInvalidate(b)
 }
 
 // blockLink chains a block to a successor by virtual address; it is valid
-// only while the TLB epoch and the execution state are unchanged.
+// while the execution state is the one it was made in and the instruction
+// TLB maps the successor's code (memState.mapsCode).
 type blockLink struct {
 	b     *Block
 	vpc   uint32
 	state uint32
-	epoch uint64
 }
 
 // stateKey packs what translation depends on besides the address: Thumb,
@@ -96,10 +109,12 @@ func (c *CPU) stateKey() uint32 {
 
 const jumpBits = 12
 
+// jumpEntry caches the block for a virtual address and state; like a
+// link, it holds while the instruction TLB maps the block's code, so
+// nothing needs to clear the jump cache when translations change.
 type jumpEntry struct {
 	vpc   uint32
 	state uint32
-	gen   uint64 // the cache's jumpGen when filled
 	b     *Block
 }
 
@@ -112,13 +127,20 @@ type blockCache struct {
 	cpu         *CPU
 	translated  uint64 // blocks translated
 	invalidated uint64 // code pages invalidated by writes
-	blocks      map[blockKey]*Block
-	byPage      map[uint64][]*Block
-	jump        [1 << jumpBits]jumpEntry
-	// jumpGen invalidates the whole jump cache when it changes: TLB
-	// maintenance does that often, and clearing 64 KiB each time cost
-	// a Linux boot seconds.
-	jumpGen uint64
+	flushes     uint64 // whole-cache flushes for exceeding the budget
+	// bytes estimates the memory the cached blocks hold. Blocks are only
+	// dropped when their code is written, so a guest that runs the same
+	// library at ever new virtual addresses (ASLR: every process of a
+	// Linux system) would grow the cache without end; past
+	// cacheBudget the whole cache is flushed, as QEMU does when its code
+	// buffer is full.
+	bytes int
+	// scratch is the translator's op buffer, reused; each block keeps an
+	// exact-sized copy.
+	scratch []Op
+	blocks  map[blockKey]*Block
+	byPage  map[uint64][]*Block
+	jump    [1 << jumpBits]jumpEntry
 }
 
 func (bc *blockCache) init(c *CPU) {
@@ -131,12 +153,29 @@ func (bc *blockCache) flush() {
 	for _, b := range bc.blocks {
 		bc.invalidate(b)
 	}
+	// Copies replaced in blocks by one for another virtual address are
+	// only in byPage.
+	for _, bs := range bc.byPage {
+		for _, b := range bs {
+			if b.valid {
+				bc.invalidate(b)
+			}
+		}
+	}
 	clear(bc.blocks)
 	clear(bc.byPage)
-	bc.flushJumpCache()
+	clear(bc.jump[:])
+	bc.bytes = 0
 }
 
-func (bc *blockCache) flushJumpCache() { bc.jumpGen++ }
+// cacheBudget bounds blockCache.bytes (a variable for tests).
+var cacheBudget = 64 << 20
+
+// blockBytes estimates what b holds: its ops, the Block and the cache's
+// references to it.
+func blockBytes(b *Block) int {
+	return len(b.ops)*int(unsafe.Sizeof(Op{})) + int(unsafe.Sizeof(Block{})) + 64
+}
 
 // invalidatePage drops every block with code in the physical page.
 func (bc *blockCache) invalidatePage(page uint64) {
@@ -160,19 +199,19 @@ func (c *CPU) lookup(prev *Block) *Block {
 	if prev != nil {
 		for i := range prev.link {
 			l := &prev.link[i]
-			if l.vpc == pc && l.state == st && l.epoch == c.mem.epoch && l.b != nil && l.b.valid {
+			if l.vpc == pc && l.state == st && l.b != nil && l.b.valid && c.mapped(l.b) {
 				return l.b
 			}
 		}
 	}
 	j := &c.cache.jump[(pc>>1)&(1<<jumpBits-1)]
 	b := j.b
-	if b == nil || j.vpc != pc || j.state != st || j.gen != c.cache.jumpGen || !b.valid {
+	if b == nil || j.vpc != pc || j.state != st || !b.valid || !c.mapped(b) {
 		b = c.findBlock(pc, st)
 		if b == nil {
 			return nil
 		}
-		*j = jumpEntry{vpc: pc, state: st, gen: c.cache.jumpGen, b: b}
+		*j = jumpEntry{vpc: pc, state: st, b: b}
 	}
 	if prev != nil {
 		// Replace the older link.
@@ -180,14 +219,33 @@ func (c *CPU) lookup(prev *Block) *Block {
 		if l.b != nil {
 			prev.link[1] = *l
 		}
-		*l = blockLink{b: b, vpc: pc, state: st, epoch: c.mem.epoch}
+		*l = blockLink{b: b, vpc: pc, state: st}
 	}
 	return b
 }
 
+// mapped reports whether cached block b may run at its address now
+// (memState.mapsCode), filling the instruction TLB on a miss. A fault is
+// not taken here: findBlock takes it.
+func (c *CPU) mapped(b *Block) bool {
+	if c.mem.mapsCode(b) {
+		return true
+	}
+	user := c.mode == ModeUSR
+	if _, _, fsr := c.mem.fetchEntry(b.vpc, user); fsr != 0 {
+		return false
+	}
+	if b.span {
+		if _, _, fsr := c.mem.fetchEntry(b.vpc&^pageMask+pageSize, user); fsr != 0 {
+			return false
+		}
+	}
+	return c.mem.mapsCode(b)
+}
+
 func (c *CPU) findBlock(pc uint32, st uint32) *Block {
 	user := c.mode == ModeUSR
-	e, pa, fsr := c.mem.fill(pc, accExec, user)
+	e, pa, fsr := c.mem.fetchEntry(pc, user)
 	if fsr == 0 && e == nil {
 		// Not RAM or ROM: executing from MMIO or unmapped space. Only this
 		// is a guest error; MMU faults are the guest's demand paging.
@@ -204,15 +262,26 @@ func (c *CPU) findBlock(pc uint32, st uint32) *Block {
 	}
 	key := blockKey{pa, st &^ (1 << 9)}
 	if b := c.cache.blocks[key]; b != nil {
-		if b.vpc == pc {
+		// Same physical code at another virtual address: ops hold absolute
+		// PCs, so translate a copy for this address. A block whose last
+		// instruction continues in the next page needs that page to map
+		// where it did too.
+		if b.vpc == pc && (!b.span || c.mapped(b)) {
 			return b
 		}
-		// Same physical code at another virtual address: ops hold absolute
-		// PCs, so translate a copy for this address.
+	}
+	if c.cache.bytes > cacheBudget {
+		c.cache.flush()
+		c.cache.flushes++
 	}
 	b := c.translateBlock(pc, pa, st)
 	c.cache.translated++
+	if b.fetchAbort {
+		b.valid, b.natSkip = false, true
+		return b
+	}
 	c.cache.blocks[key] = b
+	c.cache.bytes += blockBytes(b)
 	for _, p := range uniquePages(b.pages) {
 		c.cache.byPage[p] = append(c.cache.byPage[p], b)
 	}
@@ -308,7 +377,7 @@ func insnString(o *Op) string {
 
 // translateBlock decodes from pc (physical pa) until the block must end.
 func (c *CPU) translateBlock(pc uint32, pa uint64, st uint32) *Block {
-	t := &translator{c: c, thumb: st&1 != 0, it: uint8(st >> 1)}
+	t := &translator{c: c, thumb: st&1 != 0, it: uint8(st >> 1), ops: c.cache.scratch[:0]}
 	b := &Block{vpc: pc, pa: pa, state: st, valid: true}
 	b.pages = [2]uint64{pa &^ pageMask, pa &^ pageMask}
 	page := pc &^ pageMask
@@ -324,6 +393,7 @@ func (c *CPU) translateBlock(pc uint32, pa uint64, st uint32) *Block {
 				t.cond = condAL
 				t.emit(Op{fn: opPrefetchAbortHigh})
 				t.n++
+				b.fetchAbort = true
 			}
 			break
 		}
@@ -344,9 +414,11 @@ func (c *CPU) translateBlock(pc uint32, pa uint64, st uint32) *Block {
 			break
 		}
 	}
-	b.ops = t.ops
+	b.ops = slices.Clone(t.ops)
+	c.cache.scratch = t.ops[:0]
 	b.ninsn = uint32(t.n)
 	b.size = pc - b.vpc
+	b.span = b.size > 0 && (b.vpc^(pc-1))&^pageMask != 0
 	b.end = pc
 	if t.jump {
 		b.end = t.jumpTo
@@ -370,7 +442,7 @@ func opPrefetchAbortHigh(c *CPU, o *Op) {
 // fetchInsn reads the instruction at pc. A Thumb instruction whose second
 // halfword lies in the next page records that page in pages[1].
 func (c *CPU) fetchInsn(pc uint32, thumb bool, pages *[2]uint64) (insn uint32, size uint8, ok bool) {
-	e, _, fsr := c.mem.fill(pc, accExec, c.mode == ModeUSR)
+	e, _, fsr := c.mem.fetchEntry(pc, c.mode == ModeUSR)
 	if fsr != 0 || e == nil {
 		return 0, 0, false
 	}
@@ -388,7 +460,7 @@ func (c *CPU) fetchInsn(pc uint32, thumb bool, pages *[2]uint64) (insn uint32, s
 	if off+2 < pageSize {
 		return hw1<<16 | uint32(binary.LittleEndian.Uint16(e.host[off+2:])), 4, true
 	}
-	e2, pa2, fsr := c.mem.fill(pc+2, accExec, c.mode == ModeUSR)
+	e2, pa2, fsr := c.mem.fetchEntry(pc+2, c.mode == ModeUSR)
 	if fsr != 0 || e2 == nil {
 		return 0, 0, false
 	}

@@ -121,9 +121,6 @@ type cp15 struct {
 	cpacr      uint32
 	par        uint64 // 32-bit or 64-bit format, by TTBCR.EAE when written
 	contextidr uint32
-	tpidrurw   uint32
-	tpidruro   uint32
-	tpidrprw   uint32
 	csselr     uint32
 
 	logged map[uint32]bool // unknown registers already logged
@@ -145,7 +142,7 @@ func (cp *cp15) Reset() {
 	}
 	cp.par = 0
 	cp.contextidr = 0
-	cp.tpidrurw, cp.tpidruro, cp.tpidrprw = 0, 0, 0
+	s.tpidrurw, s.tpidruro, s.tpidrprw = 0, 0, 0
 	cp.csselr = 0
 }
 
@@ -226,9 +223,9 @@ func (cp *cp15) MRC(opc1, crn, crm, opc2 uint32, priv bool) (uint32, bool) {
 	// Registers PL0 may read.
 	switch key {
 	case regTPIDRURW:
-		return cp.tpidrurw, true
+		return cp.c.mem.sys.tpidrurw, true
 	case regTPIDRURO:
-		return cp.tpidruro, true
+		return cp.c.mem.sys.tpidruro, true
 	}
 	switch crn {
 	case 9:
@@ -334,7 +331,7 @@ func (cp *cp15) MRC(opc1, crn, crm, opc2 uint32, priv bool) (uint32, bool) {
 	case regCONTEXT:
 		return cp.contextidr, true
 	case regTPIDRPRW:
-		return cp.tpidrprw, true
+		return s.tpidrprw, true
 	case regCBAR:
 		// PERIPHBASE[31:15] in bits [31:15], PERIPHBASE[39:32] in [7:0].
 		b := cp.cfg.PeriphBase
@@ -360,7 +357,7 @@ func (cp *cp15) MCR(opc1, crn, crm, opc2 uint32, val uint32, priv bool) bool {
 	key := cpKey(opc1, crn, crm, opc2)
 	switch key {
 	case regTPIDRURW:
-		cp.tpidrurw = val
+		cp.c.mem.sys.tpidrurw = val
 		return true
 	case regCP15ISB, regCP15DSB, regCP15DMB:
 		// Barriers (ARM ARM B4.2.1, deprecated): PL0 may use them when
@@ -440,9 +437,9 @@ func (cp *cp15) MCR(opc1, crn, crm, opc2 uint32, val uint32, priv bool) bool {
 			cp.c.mem.flushAll()
 		}
 	case regTPIDRURO:
-		cp.tpidruro = val
+		s.tpidruro = val
 	case regTPIDRPRW:
-		cp.tpidrprw = val
+		s.tpidrprw = val
 	default:
 		switch {
 		case crn == 7 && opc1 == 0 && !(crm == 8 && opc2 >= 4):

@@ -518,13 +518,13 @@ func TestCP15SCTLRSideEffects(t *testing.T) {
 	if got := c.vectorBase(); got != 0xffff0000 {
 		t.Errorf("vector base with SCTLR.V = %#x, want 0xffff0000", got)
 	}
-	epoch := c.mem.epoch
+	flushes := c.mem.flushes
 	mcr(c, 15, 0, 1, 0, 0, sctlrReset|sctlrV|sctlrI|sctlrC|sctlrZ, true)
-	if c.mem.epoch != epoch {
+	if c.mem.flushes != flushes {
 		t.Error("SCTLR.I/C/Z write flushed the TLB")
 	}
 	mcr(c, 15, 0, 1, 0, 0, sctlrReset|sctlrAFE, true)
-	if c.mem.epoch == epoch {
+	if c.mem.flushes == flushes {
 		t.Error("SCTLR.AFE write did not flush the TLB")
 	}
 	// Reset restores QEMU's reset values.

@@ -263,8 +263,12 @@ func (c *CPU) IRQ() irq.Line { return irq.Func(func(l bool) { c.irqLine = l }) }
 // FIQ returns the line that drives the CPU's FIQ input.
 func (c *CPU) FIQ() irq.Line { return irq.Func(func(l bool) { c.fiqLine = l }) }
 
-// SetCoprocessor installs the handler for coprocessor n.
-func (c *CPU) SetCoprocessor(n int, cp Coprocessor) { c.cp[n] = cp }
+// SetCoprocessor installs the handler for coprocessor n. Native code
+// compiled for the old one (which may read its registers) is dropped.
+func (c *CPU) SetCoprocessor(n int, cp Coprocessor) {
+	c.cp[n] = cp
+	c.natReset()
+}
 
 // CPSR assembles the Current Program Status Register.
 func (c *CPU) CPSR() uint32 {

@@ -21,6 +21,10 @@ type sysRegs struct {
 	dfar  uint32
 	ifsr  uint32
 	ifar  uint32
+	// The thread ID registers (ARM ARM B4.1.150-B4.1.152) are CP15's, but
+	// live here so that native code reads them: Linux reads TPIDRURO
+	// (current) and TPIDRPRW (its per-CPU offset) all the time.
+	tpidrurw, tpidruro, tpidrprw uint32
 }
 
 // SCTLR bits the core uses (ARM ARM B4.1.130).

@@ -15,7 +15,7 @@ const (
 	pageShift = 12
 	pageSize  = 1 << pageShift
 	pageMask  = pageSize - 1
-	tlbBits   = 8
+	tlbBits   = 10
 	tlbSize   = 1 << tlbBits
 	// noTag never equals a page-aligned address, so an entry tag set to it
 	// forces the slow path for that kind of access.
@@ -35,85 +35,187 @@ type tlbEntry struct {
 
 var emptyTLBEntry = tlbEntry{read: noTag, write: noTag, exec: noTag}
 
+// tlbContexts is how many TLB contexts memState keeps (see tlbContext).
+const tlbContexts = 4
+
+// A tlbContext is a software TLB filled under one value of the
+// translation registers that an operating system switches back and forth
+// without TLB maintenance: DACR (Linux's software PAN opens and closes
+// every user access window with a DACR write) and TTBCR (the LPAE
+// kernels do the same with TTBCR.EPD0). Those writes only select another
+// context, so that the next few thousand instructions do not walk the
+// tables again; everything that invalidates translations (TLB
+// maintenance, the other translation registers) invalidates every
+// context. Holding entries across a DACR or TTBCR change is what a real
+// TLB does: its entries stay until TLB maintenance.
+type tlbContext struct {
+	key   uint64 // the DACR<<32 | TTBCR value the entries were filled under
+	used  uint64 // when it was last made current, for replacement
+	stale bool   // flushed while not current: clear before use
+	// tlb holds the data accesses, itlb the instruction fetches, each
+	// indexed by privilege: [0] serves PL0 (User mode, LDRT/STRT), [1]
+	// PL1. Instruction pages apart from data pages cannot evict each
+	// other, and lookup (block.go) checks every cached block against itlb.
+	tlb  [2][tlbSize]tlbEntry
+	itlb [2][tlbSize]tlbEntry
+}
+
+func (x *tlbContext) clear() {
+	for k := range x.tlb {
+		for j := range x.tlb[k] {
+			x.tlb[k][j] = emptyTLBEntry
+			x.itlb[k][j] = emptyTLBEntry
+		}
+	}
+	x.stale = false
+}
+
 type memState struct {
 	c   *CPU
 	sys sysRegs
-	// tlb[0] serves PL0 (User mode and LDRT/STRT), tlb[1] serves PL1.
-	tlb [2][tlbSize]tlbEntry
-	cur *[tlbSize]tlbEntry
+	// cur and icur are the data and instruction TLBs of the current
+	// privilege in the current context; the native code reads them.
+	cur  *[tlbSize]tlbEntry
+	icur *[tlbSize]tlbEntry
+	ctx  *tlbContext // the current context
+	key  uint64      // the translation registers' DACR<<32 | TTBCR
+	ctxs [tlbContexts]tlbContext
+	tick uint64 // context switches, for tlbContext.used
 	// codePages holds the physical pages that have translated code, each
 	// with a bitmap of its 64-byte chunks that do: only a write to one of
 	// those invalidates the page's translations. Small firmware often
 	// keeps data or its stack next to its code, and a page granularity
 	// would retranslate it on every such store.
 	codePages map[uint64]uint64
-	// epoch changes whenever virtual-to-physical mappings may have changed,
-	// which invalidates block chaining (chains are by virtual address).
-	epoch uint64
-	// bigs counts the entries filled with big != 0 since the last
-	// flushAll (an upper bound): flushPage scans for them only then.
-	bigs int
+	// bigMB has a bit for each MiB of virtual address space that a TLB
+	// entry of a mapping larger than a page (big != 0) may cover, in any
+	// context: flushPage scans the TLBs for such entries only when the
+	// address's bit is set. It is a superset, made exact again by each
+	// scan.
+	bigMB [1 << (32 - 20 - 6)]uint64
+	// flushes counts flushAll calls (tests, statistics).
+	flushes uint64
 }
 
 func (m *memState) init(c *CPU) {
 	m.c = c
 	m.codePages = map[uint64]uint64{}
-	m.cur = &m.tlb[1]
+	m.ctx = &m.ctxs[0]
+	m.privilegeChanged()
 	m.flushAll()
 }
 
-// flushAll invalidates every TLB entry (TLBIALL and anything that changes
-// translation wholesale).
+// flushAll invalidates every TLB entry of every context (TLBIALL and
+// anything that changes translation wholesale). The other contexts are
+// only marked stale; they are cleared when next made current.
 func (m *memState) flushAll() {
-	for i := range m.tlb {
-		for j := range m.tlb[i] {
-			m.tlb[i][j] = emptyTLBEntry
-		}
+	for i := range m.ctxs {
+		m.ctxs[i].stale = true
 	}
-	m.bigs = 0
-	m.epoch++
-	if m.c != nil {
-		m.c.cache.flushJumpCache()
-	}
+	m.ctx.clear()
+	m.ctx.key = m.key
+	clear(m.bigMB[:])
+	m.flushes++
 }
 
-// flushPage invalidates the entries for the page holding va (TLBIMVA), and
-// every page of a larger mapping that holds va.
+// setKey tells the TLB that DACR or TTBCR changed (key is DACR<<32 |
+// TTBCR): it makes the context filled under key current, or replaces the
+// least recently used context with an empty one for key.
+func (m *memState) setKey(key uint64) {
+	if key == m.key {
+		return
+	}
+	m.key = key
+	var x *tlbContext
+	for i := range m.ctxs {
+		y := &m.ctxs[i]
+		if y.key == key && !y.stale {
+			x = y
+			break
+		}
+		if x == nil || y.stale && !x.stale || y.stale == x.stale && y.used < x.used {
+			x = y
+		}
+	}
+	if x.key != key || x.stale {
+		x.clear()
+		x.key = key
+	}
+	m.tick++
+	x.used = m.tick
+	m.ctx = x
+	m.privilegeChanged()
+}
+
+// flushPage invalidates the entries for the page holding va in every
+// context (TLBIMVA), and every page of a larger mapping that holds va.
 func (m *memState) flushPage(va uint32) {
 	i := va >> pageShift & (tlbSize - 1)
 	vpage := va &^ pageMask
-	for k := range m.tlb {
-		if e := &m.tlb[k][i]; e.read == vpage || e.write == vpage || e.exec == vpage {
-			*e = emptyTLBEntry
+	for x := range m.ctxs {
+		ctx := &m.ctxs[x]
+		if ctx.stale {
+			continue
 		}
-	}
-	if m.bigs > 0 {
-		n := 0
-		for k := range m.tlb {
-			for j := range m.tlb[k] {
-				e := &m.tlb[k][j]
-				if e.big == 0 {
-					continue
-				}
-				if mask := uint32(1)<<(e.big&0x1f) - 1; (e.big^va)&^mask == 0 {
-					*e = emptyTLBEntry
-				} else {
-					n++
-				}
+		for k := range ctx.tlb {
+			if e := &ctx.tlb[k][i]; e.read == vpage || e.write == vpage {
+				*e = emptyTLBEntry
+			}
+			if e := &ctx.itlb[k][i]; e.exec == vpage {
+				*e = emptyTLBEntry
 			}
 		}
-		m.bigs = n
 	}
-	m.epoch++
-	m.c.cache.flushJumpCache()
+	if m.bigMB[va>>26]&(1<<(va>>20&63)) != 0 {
+		m.flushBig(va)
+	}
+}
+
+// flushBig drops the entries of every mapping larger than a page that
+// holds va, and recomputes bigMB from the entries that remain.
+func (m *memState) flushBig(va uint32) {
+	clear(m.bigMB[:])
+	drop := func(e *tlbEntry) {
+		if e.big == 0 {
+			return
+		}
+		if mask := uint32(1)<<(e.big&0x1f) - 1; (e.big^va)&^mask == 0 {
+			*e = emptyTLBEntry
+		} else {
+			m.markBig(e.big)
+		}
+	}
+	for x := range m.ctxs {
+		ctx := &m.ctxs[x]
+		if ctx.stale {
+			continue
+		}
+		for k := range ctx.tlb {
+			for j := range ctx.tlb[k] {
+				drop(&ctx.tlb[k][j])
+				drop(&ctx.itlb[k][j])
+			}
+		}
+	}
+}
+
+// markBig sets the bigMB bits of the mapping that tlbEntry.big describes.
+func (m *memState) markBig(big uint32) {
+	base := big &^ 0x1f
+	first, last := base>>20, (base+(uint32(1)<<(big&0x1f)-1))>>20
+	for w := first >> 6; w <= last>>6; w++ {
+		lo, hi := max(first, w<<6)&63, min(last, w<<6|63)&63
+		m.bigMB[w] |= ^uint64(0) >> (63 - hi) &^ (1<<lo - 1)
+	}
 }
 
 func (m *memState) privilegeChanged() {
+	k := 1
 	if m.c.mode == ModeUSR {
-		m.cur = &m.tlb[0]
-	} else {
-		m.cur = &m.tlb[1]
+		k = 0
 	}
+	m.cur = &m.ctx.tlb[k]
+	m.icur = &m.ctx.itlb[k]
 }
 
 // codeChunkShift is log2 of the granule codePages tracks code in.
@@ -127,18 +229,24 @@ func chunkMask(lo, hi uint64) uint64 {
 }
 
 // markCode records that the chunks of page holds translated code and
-// revokes fast writes to the page, so that writes are checked against
-// them.
+// revokes fast writes to the page in every context, so that writes are
+// checked against them.
 func (m *memState) markCode(page uint64, chunks uint64) {
 	old, had := m.codePages[page]
 	m.codePages[page] = old | chunks
 	if had {
 		return
 	}
-	for k := range m.tlb {
-		for j := range m.tlb[k] {
-			if e := &m.tlb[k][j]; e.pa == page && e.host != nil {
-				e.write = noTag
+	for x := range m.ctxs {
+		ctx := &m.ctxs[x]
+		if ctx.stale {
+			continue
+		}
+		for k := range ctx.tlb {
+			for j := range ctx.tlb[k] {
+				if e := &ctx.tlb[k][j]; e.pa == page && e.host != nil {
+					e.write = noTag
+				}
 			}
 		}
 	}
@@ -198,10 +306,12 @@ func (m *memState) translate(va uint32, kind accKind, user bool) translation {
 
 // fill loads the TLB entry for va's page and returns it, or nil when the
 // page is not RAM/ROM (MMIO or unmapped) or a fault occurred (fsr != 0).
-// The entry caches the permissions the translation reports for the
-// privilege it serves; anything that changes them (a privilege change
-// selects the other array; DACR, SCTLR, TTBR, TTBCR writes and TLB
-// maintenance flush) invalidates it.
+// An instruction fetch (accExec) fills the instruction TLB, any other
+// access the data TLB. The entry caches the permissions the translation
+// reports for the privilege it serves; anything that changes them (a
+// privilege change selects another array, a DACR or TTBCR write another
+// context; SCTLR, TTBR and CONTEXTIDR writes and TLB maintenance flush)
+// invalidates it.
 func (m *memState) fill(va uint32, kind accKind, user bool) (e *tlbEntry, pa uint64, fsr uint32) {
 	t := m.translate(va, kind, user)
 	if t.fsr != 0 {
@@ -218,18 +328,24 @@ func (m *memState) fill(va uint32, kind accKind, user bool) (e *tlbEntry, pa uin
 	if user {
 		k = 0
 	}
-	e = &m.tlb[k][va>>pageShift&(tlbSize-1)]
+	i := va >> pageShift & (tlbSize - 1)
+	if kind == accExec {
+		e = &m.ctx.itlb[k][i]
+	} else {
+		e = &m.ctx.tlb[k][i]
+	}
 	vpage := va &^ pageMask
 	*e = tlbEntry{read: noTag, write: noTag, exec: noTag, pa: page, host: (*[pageSize]byte)(host)}
 	if t.size > pageShift {
 		e.big = va&^(uint32(1)<<t.size-1) | uint32(t.size)
-		m.bigs++
+		m.markBig(e.big)
+	}
+	if kind == accExec {
+		e.exec = vpage
+		return e, pa, 0
 	}
 	if m.c.E {
 		// Big-endian data: keep data accesses on the slow path, which swaps.
-		if t.perm&(1<<accExec) != 0 {
-			e.exec = vpage
-		}
 		return e, pa, 0
 	}
 	if t.perm&(1<<accRead) != 0 {
@@ -238,10 +354,41 @@ func (m *memState) fill(va uint32, kind accKind, user bool) (e *tlbEntry, pa uin
 	if _, code := m.codePages[page]; t.perm&(1<<accWrite) != 0 && !code && b.HostPage(page, true) != nil {
 		e.write = vpage
 	}
-	if t.perm&(1<<accExec) != 0 {
-		e.exec = vpage
-	}
 	return e, pa, 0
+}
+
+// fetchEntry returns the instruction TLB entry for va's page, filling it
+// on a miss, as fill does.
+func (m *memState) fetchEntry(va uint32, user bool) (e *tlbEntry, pa uint64, fsr uint32) {
+	k := 1
+	if user {
+		k = 0
+	}
+	e = &m.ctx.itlb[k][va>>pageShift&(tlbSize-1)]
+	if e.exec == va&^pageMask {
+		return e, e.pa | uint64(va&pageMask), 0
+	}
+	return m.fill(va, accExec, user)
+}
+
+// mapsCode reports whether the instruction TLB of the current privilege
+// maps b's code for execution to the physical pages b was translated
+// from: then b may run at its address. Every cached way to a block by
+// virtual address (links, the jump cache, native chains between pages)
+// checks this, so that TLB maintenance, a DACR or TTBCR change and a
+// remapped page all take effect at the next block without flushing
+// anything else.
+func (m *memState) mapsCode(b *Block) bool {
+	e := &m.icur[b.vpc>>pageShift&(tlbSize-1)]
+	if e.exec != b.vpc&^pageMask || e.pa != b.pages[0] {
+		return false
+	}
+	if !b.span {
+		return true
+	}
+	va := b.vpc&^pageMask + pageSize
+	e = &m.icur[va>>pageShift&(tlbSize-1)]
+	return e.exec == va && e.pa == b.pages[1]
 }
 
 // MMU is the address translation the CP15 model provides.

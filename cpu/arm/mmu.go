@@ -82,12 +82,18 @@ var _ MMU = (*vmsa)(nil)
 
 func (v *vmsa) reset() {
 	v.ttbr0, v.ttbr1, v.ttbcr, v.dacr, v.prrr, v.nmrr = 0, 0, 0, 0, 0, 0
+	v.c.mem.setKey(v.key())
 }
 
-// Register writes. Each one that changes what a walk would produce
-// flushes the software TLB (TTBRs, TTBCR and CONTEXTIDR change the
-// address space or ASID; DACR changes permissions the TLB cached; PRRR,
-// NMRR and the MAIRs only attributes, but the architecture requires TLB
+// key is what selects a TLB context (mem.go): DACR and TTBCR.
+func (v *vmsa) key() uint64 { return uint64(v.dacr)<<32 | uint64(v.ttbcr) }
+
+// Register writes. A DACR or TTBCR write that changes the value selects
+// the TLB context for the new value (mem.go): operating systems switch
+// them back and forth around every access to user memory. Every other
+// write that changes what a walk would produce flushes the software TLB
+// (TTBRs and CONTEXTIDR change the address space or ASID; PRRR, NMRR and
+// the MAIRs only attributes, but the architecture requires TLB
 // maintenance after them too).
 
 func (v *vmsa) setTTBR0(val uint64) {
@@ -115,14 +121,14 @@ func (v *vmsa) setTTBCR(val uint32) {
 	}
 	if val != v.ttbcr {
 		v.ttbcr = val
-		v.c.mem.flushAll()
+		v.c.mem.setKey(v.key())
 	}
 }
 
 func (v *vmsa) setDACR(val uint32) {
 	if val != v.dacr {
 		v.dacr = val
-		v.c.mem.flushAll()
+		v.c.mem.setKey(v.key())
 	}
 }
 

@@ -26,8 +26,8 @@ const natSupported = true
 
 const (
 	// The mapping holds the code, then a header per block: the valid
-	// byte, then two link slots of {vpc uint32, pad, epoch uint64, target
-	// uint64}. Headers are written while code runs (links, invalidation),
+	// byte, then two link slots of {vpc uint32, pad, pa uint64, target
+	// uint64} (see natLink). Headers are written while code runs (links, invalidation),
 	// so they live apart from the code: a store near code the CPU is
 	// executing costs a pipeline flush on x86.
 	natCodeSize = 64 << 20
@@ -38,7 +38,7 @@ const (
 	natSlotSize = 24
 	natHdrSize  = 64
 	natSlotVPC  = 0
-	natSlotEpo  = 8
+	natSlotPA   = 8
 	natSlotTgt  = 16
 )
 
@@ -62,11 +62,20 @@ var (
 	offNextPC  = int32(unsafe.Offsetof(CPU{}.nextPC))
 	offRetired = int32(unsafe.Offsetof(CPU{}.retired))
 	offNLimit  = int32(unsafe.Offsetof(CPU{}.nlimit))
-	offCur     = int32(unsafe.Offsetof(CPU{}.mem) + unsafe.Offsetof(memState{}.cur))
-	offEpoch   = int32(unsafe.Offsetof(CPU{}.mem) + unsafe.Offsetof(memState{}.epoch))
+	offMode    = int32(unsafe.Offsetof(CPU{}.mode))
+	offSys     = int32(unsafe.Offsetof(CPU{}.mem) + unsafe.Offsetof(memState{}.sys))
+	offTPIDRs  = [3]int32{
+		offSys + int32(unsafe.Offsetof(sysRegs{}.tpidrurw)),
+		offSys + int32(unsafe.Offsetof(sysRegs{}.tpidruro)),
+		offSys + int32(unsafe.Offsetof(sysRegs{}.tpidrprw)),
+	}
+	offCur  = int32(unsafe.Offsetof(CPU{}.mem) + unsafe.Offsetof(memState{}.cur))
+	offICur = int32(unsafe.Offsetof(CPU{}.mem) + unsafe.Offsetof(memState{}.icur))
 
 	offTLBRead  = int32(unsafe.Offsetof(tlbEntry{}.read))
 	offTLBWrite = int32(unsafe.Offsetof(tlbEntry{}.write))
+	offTLBExec  = int32(unsafe.Offsetof(tlbEntry{}.exec))
+	offTLBPA    = int32(unsafe.Offsetof(tlbEntry{}.pa))
 	offTLBHost  = int32(unsafe.Offsetof(tlbEntry{}.host))
 )
 
@@ -174,6 +183,30 @@ func init() {
 		g.a.Store32(regM(o.rd), R8)
 		return true
 	}
+	natOps[fnPC(opMRC)] = func(g *natGen, o *Op) bool {
+		// The thread ID registers, with the CP15 model that keeps them
+		// in sysRegs; TPIDRPRW is UNDEFINED at PL0 (cp15.MRC).
+		if o.amt != 15 || !g.cp15 {
+			return false
+		}
+		var off int32
+		switch o.imm {
+		case regTPIDRURW:
+			off = offTPIDRs[0]
+		case regTPIDRURO:
+			off = offTPIDRs[1]
+		case regTPIDRPRW:
+			if !g.priv {
+				return false
+			}
+			off = offTPIDRs[2]
+		default:
+			return false
+		}
+		g.a.Load32(RAX, M(RDI, off))
+		g.a.Store32(regM(o.sh), RAX)
+		return true
+	}
 	natOps[fnPC(opBX)] = natBX(false)
 	natOps[fnPC(opBLXReg)] = natBX(true)
 	natOps[fnPC(opUbfx)] = func(g *natGen, o *Op) bool {
@@ -254,7 +287,10 @@ type natGen struct {
 	// goOps is set when an op of the block always runs in Go;
 	// interworks when a native op may change the Thumb bit.
 	goOps, interworks bool
-	stubs             []natStub
+	// priv is set when the block runs at PL1; cp15 when coprocessor 15 is
+	// the CP15 model (cp15.go), whose registers native code may read.
+	priv, cp15 bool
+	stubs      []natStub
 }
 
 // natStub is an out-of-line return to Go for op idx (a fast-path miss).
@@ -608,13 +644,9 @@ func natLdSt(k, mode int) natEmit {
 // and DX the offset in it; otherwise it jumps to slow.
 func (g *natGen) tlbHost(store bool, mask uint32, slow *Label) {
 	a := &g.a
-	// CX = &cur[va>>12 & 255]; the tag must equal the page with the
-	// alignment bits of the access.
-	a.Mov32(RCX, RAX)
-	a.ShiftRI(SHR, RCX, pageShift)
-	a.ALURI(AND, RCX, tlbSize-1)
-	a.ShiftRI(SHL, RCX, 5)
-	a.ALURM64(ADD, RCX, M(RDI, offCur))
+	// CX = &cur[va>>12 & (tlbSize-1)]; the tag must equal the page with
+	// the alignment bits of the access.
+	g.tlbEntry(offCur)
 	a.Mov32(RDX, RAX)
 	a.ALURI(AND, RDX, ^(pageMask ^ mask))
 	tag := offTLBRead
@@ -626,6 +658,17 @@ func (g *natGen) tlbHost(store bool, mask uint32, slow *Label) {
 	a.Load64(RCX, M(RCX, offTLBHost))
 	a.Mov32(RDX, RAX)
 	a.ALURI(AND, RDX, pageMask)
+}
+
+// tlbEntry sets CX to the address of the entry for the address in AX
+// in the TLB array that the CPU field at off points to (memState.cur or
+// icur): (AX >> 12 & (tlbSize-1)) * 32 as one shift and one mask.
+func (g *natGen) tlbEntry(off int32) {
+	a := &g.a
+	a.Mov32(RCX, RAX)
+	a.ShiftRI(SHR, RCX, pageShift-5)
+	a.ALURI(AND, RCX, (tlbSize-1)<<5)
+	a.ALURM64(ADD, RCX, M(RDI, off))
 }
 
 // natLDM compiles LDM (loading the PC too, interworking) or STM when all
@@ -814,7 +857,8 @@ func (c *CPU) natCompile(b *Block) {
 	if len(c.natBlocks) >= natBlockLimit {
 		c.natReset()
 	}
-	g := &natGen{id: uint32(len(c.natBlocks)), base: c.natUsed}
+	_, isCP15 := c.cp[15].(*cp15)
+	g := &natGen{id: uint32(len(c.natBlocks)), base: c.natUsed, priv: b.state&(1<<9) != 0, cp15: isCP15}
 	a := &g.a
 	a.B = make([]byte, 0, 1024)
 	// Chained entry: a block invalidated since the link was made sends
@@ -944,25 +988,34 @@ func (g *natGen) epilogue(c *CPU, b *Block) {
 		a.Jcc(CondNE, &done)
 	}
 	if g.goOps {
-		priv := 0
+		// The mode's low byte tells User mode (0x10) from the others.
+		a.CmpMemImm8(M(RDI, offMode), ModeUSR)
 		if b.state&(1<<9) != 0 {
-			priv = 1
+			a.Jcc(CondE, &done)
+		} else {
+			a.Jcc(CondNE, &done)
 		}
-		a.MovImm64(RCX, uint64(uintptr(unsafe.Pointer(&c.mem.tlb[priv]))))
-		a.ALURM64(CMP, RCX, M(RDI, offCur))
-		a.Jcc(CondNE, &done)
 	}
-	a.Load64(RCX, M(RDI, offEpoch))
 	for k := range 2 {
 		var next Label
 		var jump Label
 		slot := int32(natHdrSlot0 + k*natSlotSize)
 		a.ALURM(CMP, RAX, g.hdrMem(slot+natSlotVPC))
 		a.Jcc(CondNE, &next)
-		a.Load64(R8, g.hdrMem(slot+natSlotEpo))
-		a.ALURR64(OR, R8, R8) // epoch 0: a link within the page, for any epoch
+		a.Load64(R8, g.hdrMem(slot+natSlotPA))
+		a.ALURR64(OR, R8, R8) // 0: a link within the page, not checked
 		a.Jcc(CondE, &jump)
-		a.ALURR64(CMP, R8, RCX)
+		// Another page: the TLB must map it for execution to the
+		// target's physical page (memState.mapsCode); the slot holds
+		// that page + 1.
+		g.tlbEntry(offICur)
+		a.Mov32(RDX, RAX)
+		a.ALURI(AND, RDX, ^uint32(pageMask))
+		a.ALURM(CMP, RDX, M(RCX, offTLBExec))
+		a.Jcc(CondNE, &next)
+		a.Load64(RDX, M(RCX, offTLBPA))
+		a.Lea64(RDX, M(RDX, 1))
+		a.ALURR64(CMP, RDX, R8)
 		a.Jcc(CondNE, &next)
 		a.Bind(&jump)
 		a.MovImm64(RSI, g.status(natEnd))
@@ -981,21 +1034,28 @@ func (c *CPU) natLink(from, to *Block) {
 	}
 	hdr := unsafe.Slice((*byte)(from.nat.hdr), natHdrSize)
 	slot := func(k int) []byte { return hdr[natHdrSlot0+k*natSlotSize:][:natSlotSize] }
+	if to.span {
+		// Its code depends on two pages' translations: Go checks both.
+		return
+	}
 	target := uint64(to.nat.chain)
-	// A link to a block in the same virtual page holds whatever the TLB
-	// epoch: from's code runs only while its page maps to the physical
-	// page it was translated from (it is found by that mapping, or chained
-	// to from code in that same page), and so does to's. Links between
-	// pages hold only while no mapping has changed. (QEMU chains directly
+	// A link to a block translated from the same virtual and physical
+	// page needs no check: from's code runs only while its page maps to
+	// that physical page (Go or a checked link entered the page, and
+	// every change of translation or permission ends the block that made
+	// it, so that Go looks up the next block). A link to another page
+	// holds while the instruction TLB maps that page to the physical page
+	// to was translated from, as lookup checks (memState.mapsCode); the
+	// slot keeps that page + 1, 0 meaning no check. (QEMU chains directly
 	// only within a page, for the same reason.)
-	epoch := c.mem.epoch
-	if to.vpc&^pageMask == from.vpc&^pageMask {
-		epoch = 0
+	pa := to.pages[0] + 1
+	if to.vpc&^pageMask == from.vpc&^pageMask && to.pages[0] == from.pages[0] {
+		pa = 0
 	}
 	for k := range 2 {
 		s := slot(k)
 		if binary.LittleEndian.Uint32(s[natSlotVPC:]) == to.vpc &&
-			binary.LittleEndian.Uint64(s[natSlotEpo:]) == epoch &&
+			binary.LittleEndian.Uint64(s[natSlotPA:]) == pa &&
 			binary.LittleEndian.Uint64(s[natSlotTgt:]) == target {
 			return
 		}
@@ -1003,7 +1063,7 @@ func (c *CPU) natLink(from, to *Block) {
 	copy(slot(1), slot(0))
 	s := slot(0)
 	binary.LittleEndian.PutUint32(s[natSlotVPC:], to.vpc)
-	binary.LittleEndian.PutUint64(s[natSlotEpo:], epoch)
+	binary.LittleEndian.PutUint64(s[natSlotPA:], pa)
 	binary.LittleEndian.PutUint64(s[natSlotTgt:], target)
 }
 
