@@ -1,0 +1,180 @@
+#!/bin/sh
+# configure.sh — the system configuration of Mimic's Debian disk image.
+#
+# Runs INSIDE the target root file system as root, after all packages are
+# installed: in a chroot through qemu-user binfmt emulation, or in the builder
+# VM (see build-debian-disk.sh). It must not need the network. Settings come
+# from the environment: MIMIC_HOSTNAME, MIMIC_ROOT_PASSWORD, MIMIC_APPEND,
+# MIMIC_MIRROR, MIMIC_SUITE.
+set -eu
+
+hostname=${MIMIC_HOSTNAME:-mimic-debian}
+password=${MIMIC_ROOT_PASSWORD:-mimic}
+append=${MIMIC_APPEND:-root=/dev/vda2 console=ttyAMA0 rw}
+mirror=${MIMIC_MIRROR:-http://deb.debian.org/debian}
+suite=${MIMIC_SUITE:-trixie}
+export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
+
+# --- identity -----------------------------------------------------------
+echo "$hostname" >/etc/hostname
+cat >/etc/hosts <<EOF
+127.0.0.1	localhost
+127.0.1.1	$hostname
+
+::1		localhost ip6-localhost ip6-loopback
+ff02::1		ip6-allnodes
+ff02::2		ip6-allrouters
+EOF
+echo "root:$password" | chpasswd
+# A fixed machine-id, so the first boot is not a "first boot" (no
+# ConditionFirstBoot units such as sshd-keygen or systemd-firstboot).
+rm -f /etc/machine-id /var/lib/dbus/machine-id
+systemd-machine-id-setup >/dev/null
+
+# --- file systems ---------------------------------------------------------
+cat >/etc/fstab <<'EOF'
+# <device>	<mount point>	<type>	<options>		<dump>	<pass>
+/dev/vda2	/		ext4	errors=remount-ro	0	1
+/dev/vda1	/boot		ext4	noauto,x-systemd.automount	0	2
+EOF
+# /boot is mounted on first access, so the boot does not wait for udev to
+# announce vda1 and for its fsck.
+
+# --- apt: the image never runs apt by itself ------------------------------
+cat >/etc/apt/sources.list <<EOF
+deb $mirror $suite main
+EOF
+rm -f /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources
+
+# --- console --------------------------------------------------------------
+# Autologin as root on the PL011 serial console. The unit is enabled
+# explicitly, so it runs even when console= is missing from the command line.
+mkdir -p /etc/systemd/system/serial-getty@ttyAMA0.service.d
+cat >/etc/systemd/system/serial-getty@ttyAMA0.service.d/autologin.conf <<'EOF'
+[Service]
+ExecStart=
+ExecStart=-/sbin/agetty --autologin root -o '-p -f -- \\u' --noreset --noclear --keep-baud 115200,57600,38400,9600 - ${TERM}
+EOF
+systemctl enable serial-getty@ttyAMA0.service
+# No virtual terminals are shown on a -nographic machine.
+systemctl disable getty@tty1.service 2>/dev/null || true
+# Kernel messages below "error" stay off the console once systemd-sysctl runs,
+# so they do not interleave with the shell a test drives.
+cat >/etc/sysctl.d/10-mimic-console.conf <<'EOF'
+kernel.printk = 3 4 1 3
+EOF
+# Plain output for a test that reads the console: no colours, no pager.
+printf "NO_COLOR=1\nSYSTEMD_PAGER=cat\n" >>/etc/environment
+echo "LANG=C.UTF-8" >/etc/default/locale
+# No bracketed-paste escapes around the prompt a test waits for.
+echo 'set enable-bracketed-paste off' >/root/.inputrc
+
+# --- network: systemd-networkd, DHCP on eth0 ------------------------------
+# Keep the kernel's names (eth0, eth1, ...): this replaces Debian's
+# 99-default.link, so udev neither in the initramfs nor on the root renames
+# a virtio-net interface. A real file rather than a /dev/null mask, because
+# the initramfs hook copies .link files.
+cat >/etc/systemd/network/99-default.link <<'EOF'
+# Mimic: keep kernel interface names (eth0) instead of predictable names.
+[Match]
+OriginalName=*
+
+[Link]
+NamePolicy=keep
+MACAddressPolicy=persistent
+EOF
+cat >/etc/systemd/network/20-eth0.network <<'EOF'
+[Match]
+Name=eth0
+
+[Network]
+DHCP=ipv4
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+
+[DHCPv4]
+ClientIdentifier=mac
+EOF
+systemctl enable systemd-networkd.service
+# Nothing waits for the network at boot.
+systemctl mask systemd-networkd-wait-online.service
+# QEMU's (and Mimic's) user-mode network serves DNS at 10.0.2.3.
+rm -f /etc/resolv.conf
+echo "nameserver 10.0.2.3" >/etc/resolv.conf
+
+# --- ssh ------------------------------------------------------------------
+mkdir -p /etc/ssh/sshd_config.d
+cat >/etc/ssh/sshd_config.d/mimic.conf <<'EOF'
+# Mimic test image: root may log in with its password.
+PermitRootLogin yes
+PasswordAuthentication yes
+UseDNS no
+EOF
+ssh-keygen -A >/dev/null # keys are normally made by the postinst already
+
+# --- services that slow an emulated boot and do nothing useful here -------
+# (Every program started costs much more under emulation than natively.)
+for u in apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
+	e2scrub_all.timer e2scrub_reap.service fstrim.timer man-db.timer \
+	systemd-firstboot.service sshd-keygen.service systemd-pstore.service \
+	systemd-network-generator.service systemd-binfmt.service \
+	proc-sys-fs-binfmt_misc.automount getty-static.service modprobe@drm.service \
+	modprobe@fuse.service sys-fs-fuse-connections.mount modprobe@configfs.service \
+	sys-kernel-config.mount systemd-udev-load-credentials.service \
+	sys-kernel-tracing.mount dev-hugepages.mount; do
+	systemctl mask "$u" >/dev/null 2>&1 || true
+done
+mkdir -p /etc/systemd/system-generators
+for g in systemd-ssh-generator systemd-tpm2-generator systemd-gpt-auto-generator \
+	systemd-hibernate-resume-generator systemd-system-update-generator \
+	systemd-rc-local-generator systemd-sysv-generator; do
+	ln -sf /dev/null "/etc/systemd/system-generators/$g"
+done
+
+# --- busybox applets that Debian's minimal system lacks ------------------
+for a in wget; do
+	command -v "$a" >/dev/null 2>&1 || ln -sf /usr/bin/busybox "/usr/local/bin/$a"
+done
+
+# --- kernel, initramfs, extlinux.conf -------------------------------------
+# The initramfs configuration (MODULES=list plus the virtio/ext4 modules) was
+# put in place before the kernel was installed; the kernel's postinst hook
+# was suppressed (INITRD=No), so the initramfs is made exactly once, here.
+kver=$(linux-version list | tail -n1)
+[ -n "$kver" ] || { echo "configure.sh: no kernel installed" >&2; exit 1; }
+update-initramfs -c -k "$kver" >&2
+[ -s "/boot/initrd.img-$kver" ] || { echo "configure.sh: no initrd" >&2; exit 1; }
+# /boot is its own partition (vda1), so paths are relative to it. No fdt
+# line: U-Boot passes on the device tree it got from the board.
+mkdir -p /boot/extlinux
+cat >/boot/extlinux/extlinux.conf <<EOF
+# Mimic Debian disk image (written by build-debian-disk.sh; not updated by
+# kernel upgrades inside the guest).
+default debian
+timeout 1
+menu title Mimic Debian $suite
+
+label debian
+	menu label Debian GNU/Linux ($suite) $kver
+	linux /vmlinuz-$kver
+	initrd /initrd.img-$kver
+	append $append
+EOF
+
+# --- record what is installed --------------------------------------------
+mkdir -p /var/lib/mimic
+dpkg-query -W -f='${Package} ${Version}\n' >/var/lib/mimic/packages
+echo "$kver" >/var/lib/mimic/kernel-release
+
+# --- clean up -------------------------------------------------------------
+apt-get clean
+rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/debconf/*-old \
+	/var/log/dpkg.log /var/log/apt/* /var/log/alternatives.log /var/log/bootstrap.log \
+	/var/cache/ldconfig/aux-cache /etc/dpkg/dpkg.cfg.d/mimic-unsafe-io \
+	/usr/sbin/policy-rc.d /etc/ssh/ssh_host_*_key-cert.pub
+mkdir -p /var/lib/apt/lists/partial
+# Mark /etc and /var up to date with /usr, so the first boot does not run
+# the ConditionNeedsUpdate= units (ldconfig, hwdb and journal catalog
+# rebuilds, sysusers). Last, after every change to /usr.
+/usr/lib/systemd/systemd-update-done
+echo "configure.sh: done ($kver)" >&2
