@@ -370,6 +370,16 @@ func Firmware(ramBase, ramSize uint64, name string, data []byte, flashBase, flas
 	}, nil
 }
 
+// Flash plans the start of firmware that is already in flash (QEMU's
+// -drive if=pflash,unit=0 without -bios): nothing to load, the CPU starts
+// at the flash's base and the device tree goes at the base of RAM, as for
+// Firmware.
+func Flash(ramBase, ramSize, flashBase uint64) *Boot {
+	b := NoKernel(ramBase, ramSize)
+	b.Entry = uint32(flashBase)
+	return b
+}
+
 // NoKernel plans a machine with nothing to boot, for --dump-dtb without
 // --kernel: the DTB is placed at the base of RAM, as for firmware.
 func NoKernel(ramBase, ramSize uint64) *Boot {

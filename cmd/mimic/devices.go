@@ -97,7 +97,7 @@ func wireDevices(o *cli.Options, cfg *virt.Config) (_ *backends, err error) {
 			return nil, err
 		}
 	}
-	if o.DefaultNIC() && !cfg.Semihosting && !(o.Kernel == "" && o.Bios == "") {
+	if o.DefaultNIC() && !cfg.Semihosting && !(o.Kernel == "" && o.Bios == "" && !o.FlashFirmware()) {
 		// QEMU gives the virt board a user-mode NIC unless told
 		// otherwise. Mimic does too, except for bare-metal programs
 		// that report through semihosting (and the demo): a firmware

@@ -112,7 +112,7 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 		return 0, nil
 	}
 
-	demo := o.Kernel == "" && o.Bios == ""
+	demo := o.Kernel == "" && o.Bios == "" && !o.FlashFirmware()
 	if demo {
 		// The bundled demo reports and exits through semihosting.
 		cfg.Semihosting = true

@@ -157,3 +157,29 @@ func TestLimit(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 and an instruction-limit message", code, stderr)
 	}
 }
+
+// TestFlashFirmware checks that, as on QEMU, firmware in the first flash
+// bank (-drive if=pflash,unit=0) runs when there is neither -kernel nor
+// -bios, instead of the bundled demo.
+func TestFlashFirmware(t *testing.T) {
+	code := []uint32{
+		0xe3a00409, // mov r0, #0x09000000 (the PL011)
+		0xe3a01046, // mov r1, #'F'
+		0xe5801000, // str r1, [r0]
+		0xe3a00018, // mov r0, #0x18 (SYS_EXIT)
+		0xe3001026, // movw r1, #0x0026
+		0xe3401002, // movt r1, #2 (ADP_Stopped_ApplicationExit)
+		0xef123456, // svc #0x123456
+		0xeafffffe, // b .
+	}
+	flash := make([]byte, 64<<20)
+	for i, w := range code {
+		binary.LittleEndian.PutUint32(flash[4*i:], w)
+	}
+	img := writeFile(t, "flash0.img", flash)
+	exit, stdout, stderr := runMimic(t, "-M", "virt", "-nographic", "-semihosting", "--max-insns", "100000",
+		"-drive", "if=pflash,unit=0,format=raw,readonly=on,file="+img)
+	if exit != 0 || stdout != "F" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and the firmware's F", exit, stdout, stderr)
+	}
+}

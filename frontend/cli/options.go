@@ -222,6 +222,18 @@ func (o *Options) SemihostingCmdline() (string, bool) {
 	return strings.Join(o.SemihostingArgs, " "), true
 }
 
+// FlashFirmware reports whether a -drive if=pflash fills the first flash
+// bank: with neither -kernel nor -bios, the board then runs the firmware
+// in it, as QEMU does.
+func (o *Options) FlashFirmware() bool {
+	for _, d := range o.Drives {
+		if d.If == "pflash" && d.Unit == 0 && d.File != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // DefaultNIC reports whether QEMU would create its default network card
 // (a user-mode back end on the board's default NIC): only when no -nic,
 // -net or -netdev was given and not -nodefaults.

@@ -223,11 +223,18 @@ func wrapConfig(err error) error {
 	return fmt.Errorf("%w: %w", ErrConfig, err)
 }
 
-// New builds the machine and loads cfg.Kernel (or cfg.Bios).
+// New builds the machine and loads cfg.Kernel (or cfg.Bios). With
+// neither, the CPU starts in the first flash bank when an image fills it
+// (Config.PFlash[0]), as QEMU runs the firmware there.
 func New(cfg Config) (*Machine, error) {
 	switch {
+	case cfg.Kernel == "" && cfg.Bios == "" && cfg.PFlash[0] != nil:
+		return newMachine(cfg, func(m *Machine) error {
+			m.boot = boot.Flash(RAMBase, m.cfg.RAMSize, FlashBase)
+			return nil
+		})
 	case cfg.Kernel == "" && cfg.Bios == "":
-		return nil, configErr("no kernel given (--kernel FILE, or --bios FILE for firmware)")
+		return nil, configErr("no kernel given (--kernel FILE, --bios FILE or -drive if=pflash,unit=0,file=FILE for firmware)")
 	case cfg.Kernel != "" && cfg.Bios != "":
 		return nil, configErr("--kernel with --bios is not supported yet (QEMU hands the kernel to the firmware through fw_cfg)")
 	}
