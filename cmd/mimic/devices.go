@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 
+	"mimic/devices/audio"
 	"mimic/devices/disk"
 	"mimic/devices/usernet"
+	"mimic/devices/virtio/gpu"
 	"mimic/frontend/cli"
 	"mimic/machine/virt"
 )
@@ -14,6 +16,8 @@ import (
 // machine's devices (disk images, networks); Close releases it all.
 type backends struct {
 	closers []func() error
+	// audiodevs are the -audiodev ids a sound card uses.
+	audiodevs map[string]bool
 }
 
 func (b *backends) add(fn func() error) { b.closers = append(b.closers, fn) }
@@ -107,6 +111,10 @@ func wireDevices(o *cli.Options, cfg *virt.Config) (_ *backends, err error) {
 			return nil, err
 		}
 	}
+	if o.AudioOut != "" && !hasDevice(o, virt.VirtioSound) {
+		return nil, configErr("--audio-out needs a sound card: -device virtio-sound-device")
+	}
+	sounds := 0
 	netdevs := map[string]cli.Netdev{}
 	for _, n := range o.Netdevs {
 		netdevs[n.ID] = n
@@ -129,6 +137,20 @@ func wireDevices(o *cli.Options, cfg *virt.Config) (_ *backends, err error) {
 			}
 		case virt.VirtioRNG:
 			cfg.Virtio = append(cfg.Virtio, virt.VirtioSpec{Kind: virt.VirtioRNG})
+		case virt.VirtioGPU:
+			cfg.Virtio = append(cfg.Virtio, virt.VirtioSpec{Kind: virt.VirtioGPU, Outputs: d.MaxOutputs,
+				GPU: gpu.Options{XRes: d.XRes, YRes: d.YRes, NoEDID: d.NoEDID, MaxHostMem: d.MaxHostMem}})
+		case "ramfb":
+			cfg.RAMFB = true
+		case virt.VirtioKeyboard, virt.VirtioMouse, virt.VirtioTablet:
+			cfg.Virtio = append(cfg.Virtio, virt.VirtioSpec{Kind: d.Driver})
+		case virt.VirtioSound:
+			sink, err := soundSink(o, d, b, sounds == 0)
+			if err != nil {
+				return nil, err
+			}
+			sounds++
+			cfg.Virtio = append(cfg.Virtio, virt.VirtioSpec{Kind: virt.VirtioSound, Sound: sink})
 		default:
 			return nil, configErr("-device %s: not supported by the virt board", d.Driver)
 		}
@@ -191,4 +213,62 @@ func openNetdev(n cli.Netdev) (*usernet.Network, error) {
 		return nil, configErr("-netdev user,id=%s: %v", n.ID, err)
 	}
 	return nw, nil
+}
+
+// hasDevice reports whether the command line has a -device of driver.
+func hasDevice(o *cli.Options, driver string) bool {
+	for _, d := range o.Devices {
+		if d.Driver == driver {
+			return true
+		}
+	}
+	return false
+}
+
+// soundSink opens where a virtio-sound-device's output goes: its
+// -audiodev (none discards, wav records to path=), and for the first
+// sound card also --audio-out. Recordings fill the gaps when the guest
+// plays nothing with silence, so that a frame's place in the file is its
+// virtual time. The WAV files are closed with the other back ends, after
+// the run, which writes their final sizes into the headers.
+func soundSink(o *cli.Options, d cli.Device, b *backends, first bool) (audio.Sink, error) {
+	var sinks []audio.Sink
+	wav := func(what, path string) error {
+		w, err := audio.CreateWAV(path, audio.WAVOptions{FillGaps: true})
+		if err != nil {
+			return configErr("%s: %v", what, err)
+		}
+		b.add(w.Close)
+		sinks = append(sinks, w)
+		return nil
+	}
+	if d.Audiodev != "" {
+		if b.audiodevs[d.Audiodev] {
+			return nil, configErr("-device virtio-sound-device,audiodev=%s: the audiodev is already used by another sound card", d.Audiodev)
+		}
+		if b.audiodevs == nil {
+			b.audiodevs = map[string]bool{}
+		}
+		b.audiodevs[d.Audiodev] = true
+		for _, ad := range o.Audiodevs {
+			if ad.ID != d.Audiodev || ad.Driver != "wav" {
+				continue
+			}
+			if err := wav("-audiodev wav,id="+ad.ID, ad.Path); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if first && o.AudioOut != "" {
+		if err := wav("--audio-out", o.AudioOut); err != nil {
+			return nil, err
+		}
+	}
+	switch len(sinks) {
+	case 0:
+		return audio.Discard, nil
+	case 1:
+		return sinks[0], nil
+	}
+	return audio.Fanout(sinks...), nil
 }

@@ -120,6 +120,10 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 	if line, ok := o.SemihostingCmdline(); ok {
 		cfg.SemihostingCmdline = line
 	}
+	script, err := checkHeadless(o)
+	if err != nil {
+		return 0, err
+	}
 	devs, err := wireDevices(o, &cfg)
 	if err != nil {
 		return 0, err
@@ -190,6 +194,7 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 		return 0, err
 	}
 	m.CPU.NoNative = o.Accel == "interp"
+	scheduleInput(m, script)
 	if o.CPUProfile != "" {
 		f, err := os.Create(o.CPUProfile)
 		if err != nil {
@@ -205,6 +210,17 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 	code, err := m.Run()
 	if cerr := m.Close(); err == nil && cerr != nil {
 		err = cerr
+	}
+	if o.Screenshot != "" {
+		// Whatever stopped the guest (an exit, a limit, an error), the
+		// screen is what it showed last.
+		if serr := writeScreenshot(m, o.Screenshot); serr != nil {
+			if err != nil {
+				fmt.Fprintf(stderr, "mimic: %v\n", serr)
+			} else {
+				err = serr
+			}
+		}
 	}
 	if o.Stats {
 		printStats(stderr, m.Retired(), time.Since(start))

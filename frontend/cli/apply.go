@@ -204,9 +204,61 @@ func applyDevice(p *parser, a *arg) error {
 			}
 			d.MAC = m
 		}
+	case "virtio-gpu-device":
+		d.MaxOutputs = 1
+		for _, k := range []struct {
+			key      string
+			field    *int
+			min, max uint64
+		}{{"xres", &d.XRes, 1, 16384}, {"yres", &d.YRes, 1, 16384}, {"max_outputs", &d.MaxOutputs, 1, 16}} {
+			if v, ok := a.kvs.get(k.key); ok {
+				n, _ := parseUint(v)
+				if n < k.min || n > k.max {
+					return a.errorf("%s=%s: want %d to %d", k.key, v, k.min, k.max)
+				}
+				*k.field = int(n)
+			}
+		}
+		d.NoEDID = !a.kvs.on("edid", true)
+		if v, ok := a.kvs.get("max_hostmem"); ok {
+			n, err := ParseSize(v, 1)
+			if err != nil || n == 0 {
+				return a.errorf("max_hostmem=%s: want a size such as 256M", v)
+			}
+			d.MaxHostMem = n
+		}
+	case "ramfb":
+		for _, other := range p.o.Devices {
+			if other.Driver == "ramfb" {
+				return a.errorf("only one ramfb device is allowed (as QEMU)")
+			}
+		}
+	case "virtio-sound-device":
+		d.Audiodev, _ = a.kvs.get("audiodev")
 	}
 	p.o.Devices = append(p.o.Devices, d)
 	p.devices = append(p.devices, a)
+	return nil
+}
+
+func applyAudiodev(p *parser, a *arg) error {
+	ad := Audiodev{Driver: a.variant.Name}
+	ad.ID, _ = a.kvs.get("id")
+	if ad.ID == "" {
+		return a.errorf("id= is required")
+	}
+	for _, other := range p.o.Audiodevs {
+		if other.ID == ad.ID {
+			return a.errorf("duplicate audiodev id %q", ad.ID)
+		}
+	}
+	if ad.Driver == "wav" {
+		ad.Path = "qemu.wav"
+		if v, ok := a.kvs.get("path"); ok && v != "" {
+			ad.Path = v
+		}
+	}
+	p.o.Audiodevs = append(p.o.Audiodevs, ad)
 	return nil
 }
 
@@ -584,13 +636,27 @@ func (p *parser) checkReferences() error {
 			}
 			netdevs[d.Netdev] = a.spell + " " + d.Driver
 		}
+		if d.Audiodev != "" {
+			found := false
+			for _, ad := range o.Audiodevs {
+				found = found || ad.ID == d.Audiodev
+			}
+			if !found {
+				return a.errorf("audiodev=%s: no -audiodev has id=%s", d.Audiodev, d.Audiodev)
+			}
+		}
 	}
 	for _, nd := range o.Netdevs {
 		if netdevs[nd.ID] == "" {
 			p.warn(fmt.Sprintf("netdev %s has no network card (QEMU: \"has no peer\")", nd.ID))
 		}
 	}
-	virtio := len(o.Devices) + len(o.NICs)
+	virtio := len(o.NICs)
+	for _, d := range o.Devices {
+		if d.Driver != "ramfb" { // ramfb lives in fw_cfg, not on a transport
+			virtio++
+		}
+	}
 	for _, d := range o.Drives {
 		if d.If == "virtio" {
 			virtio++

@@ -52,6 +52,8 @@ type Options struct {
 	NICs    []NIC    // -nic, except -nic none
 	NoNIC   bool     // -nic none or -net none
 	Globals []Global
+	// Audiodevs are the -audiodev back ends, in order.
+	Audiodevs []Audiodev
 
 	// Mimic's own options (two dashes only).
 	Timeout    time.Duration // --timeout
@@ -61,6 +63,10 @@ type Options struct {
 	Verbose    bool          // --verbose, -v
 	CPUProfile string        // --cpuprofile
 	DumpDTB    string        // --dump-dtb
+	// Headless outputs and input.
+	Screenshot  string // --screenshot: a PNG of the first display when the guest stops
+	AudioOut    string // --audio-out: a WAV recording of the sound device
+	InputScript string // --input-script: scripted keyboard and pointer input
 
 	// Warnings are what QEMU would warn about and go on (a netdev with
 	// no device, a deprecated short-form boolean); the caller prints them.
@@ -163,14 +169,33 @@ type Drive struct {
 // Device is a -device. Which fields apply depends on Driver.
 type Device struct {
 	// Driver is one of "virtio-blk-device", "virtio-net-device",
-	// "virtio-rng-device" (QEMU's aliases virtio-blk, virtio-net and
-	// virtio-rng are mapped to these).
+	// "virtio-rng-device", "virtio-gpu-device", "ramfb",
+	// "virtio-keyboard-device", "virtio-mouse-device",
+	// "virtio-tablet-device", "virtio-sound-device" (QEMU's aliases
+	// virtio-blk, virtio-net ... are mapped to these).
 	Driver string
 	ID     string
 	Drive  string // virtio-blk-device: the ID of an if=none Drive
 	Serial string // virtio-blk-device: the disk's serial number
 	Netdev string // virtio-net-device: the ID of a Netdev; "" for none
 	MAC    MAC    // virtio-net-device: zero for the default
+
+	// virtio-gpu-device: xres= and yres= (0: the device's default,
+	// 1280x800), edid= (NoEDID for edid=off), max_outputs= (1 when not
+	// given) and max_hostmem= (0: the default).
+	XRes, YRes int
+	NoEDID     bool
+	MaxOutputs int
+	MaxHostMem uint64
+
+	Audiodev string // virtio-sound-device: the ID of an Audiodev; "" for none
+}
+
+// Audiodev is an -audiodev: where a sound card's output goes.
+type Audiodev struct {
+	Driver string // "none" or "wav"
+	ID     string
+	Path   string // wav: the file, "qemu.wav" when not given (QEMU's default)
 }
 
 // MAC is a network card's address. The zero MAC means "not given": the

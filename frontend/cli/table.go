@@ -46,7 +46,7 @@ func optionTable() []*Option {
 		// Devices.
 		{Name: "device", Arg: "DRIVER[,PROP=VALUE...]", Implied: "driver", Noun: "device",
 			Keys: []Key{{Name: "id", Kind: KindID, Doc: "the device's name"}}, Variants: deviceDrivers, apply: applyDevice,
-			Help: "add a device: virtio-blk-device, virtio-net-device, virtio-rng-device; -device help"},
+			Help: "add a device: virtio-blk-device, virtio-net-device, virtio-rng-device, virtio-gpu-device, ramfb, virtio-keyboard-device, virtio-mouse-device, virtio-tablet-device, virtio-sound-device; -device help"},
 		{Name: "nodefaults", Help: "no default devices: no serial console unless -serial is given, no default NIC",
 			apply: applyFlag(func(o *Options) *bool { return &o.NoDefaults })},
 
@@ -57,6 +57,10 @@ func optionTable() []*Option {
 		{Name: "nographic", Help: "no window: the serial port on the terminal",
 			apply: applyFlag(func(o *Options) *bool { return &o.NoGraphic })},
 		{Name: "vga", Arg: "none", apply: applyVGA, Help: "none only: the virt board has no VGA card (others are not supported yet)"},
+		{Name: "audiodev", Arg: "none|wav,id=ID[,path=FILE]", Implied: "driver", Noun: "audio driver",
+			Keys:     []Key{{Name: "id", Kind: KindID, Doc: "the back end's name, for -device virtio-sound-device,audiodev=ID"}},
+			Variants: audioDrivers, apply: applyAudiodev,
+			Help: "an audio back end for virtio-sound-device: none (discard) or wav (record to path=, default qemu.wav)"},
 
 		// Network.
 		{Name: "nic", Arg: "TYPE[,model=virtio][,mac=MAC][,NETDEV OPTIONS]", Implied: "type", Noun: "network type",
@@ -103,7 +107,6 @@ func optionTable() []*Option {
 		{Name: "gdb", Arg: "DEV", Unsupported: "the GDB stub is " + notYet, Help: "(wait for GDB)"},
 		{Name: "qmp", Arg: "DEV", Unsupported: "QMP is " + notYet, Help: "(QMP monitor)"},
 		{Name: "loadvm", Arg: "NAME", Unsupported: "snapshots are " + notYet, Help: "(restore a snapshot)"},
-		{Name: "audiodev", Arg: "DRIVER,id=ID", Unsupported: "audio is " + notYet, Help: "(audio back end)"},
 		{Name: "usb", Unsupported: "USB is " + notYet + " (the virt board has no USB controller)", Help: "(USB)"},
 		{Name: "trace", Arg: "PATTERN", Unsupported: "QEMU's trace events are not supported; Mimic's --trace (two dashes) prints every instruction",
 			Help: "(QEMU trace events)"},
@@ -123,6 +126,12 @@ func optionTable() []*Option {
 			Help: "write a Go CPU profile of the emulator to FILE (for PGO and tuning)"},
 		{Name: "dump-dtb", Mimic: true, Arg: "FILE", apply: applyString(func(o *Options) *string { return &o.DumpDTB }),
 			Help: "write the device tree the guest would get to FILE and exit"},
+		{Name: "screenshot", Mimic: true, Arg: "FILE.png", apply: applyString(func(o *Options) *string { return &o.Screenshot }),
+			Help: "when the guest stops, write the first display's screen to FILE.png (needs -device virtio-gpu-device or ramfb)"},
+		{Name: "audio-out", Mimic: true, Arg: "FILE.wav", apply: applyString(func(o *Options) *string { return &o.AudioOut }),
+			Help: "record what the guest plays on virtio-sound-device to FILE.wav (48 kHz, 16-bit stereo)"},
+		{Name: "input-script", Mimic: true, Arg: "FILE", apply: applyString(func(o *Options) *string { return &o.InputScript }),
+			Help: "type keys and move the pointer at given virtual times (format: package frontend/inputscript); needs virtio input devices"},
 	}
 }
 
@@ -249,17 +258,56 @@ var deviceDrivers = []Variant{
 		{Name: "mac", Doc: "MAC address, 52:54:00:12:34:56 form"},
 	}},
 	{Name: "virtio-rng-device", Doc: "virtio entropy source on virtio-mmio"},
+	{Name: "virtio-gpu-device", Doc: "virtio GPU (2D) on virtio-mmio: a display", Keys: []Key{
+		{Name: "xres", Kind: KindUint, Doc: "preferred width of the first output (default 1280)"},
+		{Name: "yres", Kind: KindUint, Doc: "preferred height of the first output (default 800)"},
+		{Name: "edid", Kind: KindBool, Values: onOff, Doc: "offer EDID to the driver (default on)"},
+		{Name: "max_outputs", Kind: KindUint, Doc: "number of scanouts, 1 to 16 (default 1)"},
+		{Name: "max_hostmem", Doc: "bytes all resources may take (default 256M)"},
+	}},
+	{Name: "ramfb", Doc: "QEMU's RAM framebuffer, set up by firmware through fw_cfg: a display"},
+	{Name: "virtio-keyboard-device", Doc: "virtio keyboard on virtio-mmio"},
+	{Name: "virtio-mouse-device", Doc: "virtio mouse (relative pointer) on virtio-mmio"},
+	{Name: "virtio-tablet-device", Doc: "virtio tablet (absolute pointer) on virtio-mmio"},
+	{Name: "virtio-sound-device", Doc: "virtio sound card on virtio-mmio (one output and one input stream)", Keys: []Key{
+		{Name: "audiodev", Kind: KindID, Doc: "the ID of an -audiodev (default: --audio-out, or discard)"},
+	}},
 	{Name: "virtio-blk", Alias: "virtio-blk-device"},
 	{Name: "virtio-net", Alias: "virtio-net-device"},
 	{Name: "virtio-rng", Alias: "virtio-rng-device"},
-	{Name: "virtio-blk-pci", Reject: "the virt board has no PCI yet; use virtio-blk-device"},
-	{Name: "virtio-net-pci", Reject: "the virt board has no PCI yet; use virtio-net-device"},
-	{Name: "virtio-rng-pci", Reject: "the virt board has no PCI yet; use virtio-rng-device"},
-	{Name: "virtio-gpu-device", Reject: notYetMsg},
-	{Name: "virtio-keyboard-device", Reject: notYetMsg},
-	{Name: "virtio-mouse-device", Reject: notYetMsg},
-	{Name: "virtio-tablet-device", Reject: notYetMsg},
+	{Name: "virtio-gpu", Alias: "virtio-gpu-device"},
+	{Name: "virtio-keyboard", Alias: "virtio-keyboard-device"},
+	{Name: "virtio-mouse", Alias: "virtio-mouse-device"},
+	{Name: "virtio-tablet", Alias: "virtio-tablet-device"},
+	{Name: "virtio-sound", Alias: "virtio-sound-device"},
+	{Name: "virtio-blk-pci", Reject: noPCI("virtio-blk-device")},
+	{Name: "virtio-net-pci", Reject: noPCI("virtio-net-device")},
+	{Name: "virtio-rng-pci", Reject: noPCI("virtio-rng-device")},
+	{Name: "virtio-gpu-pci", Reject: noPCI("virtio-gpu-device")},
+	{Name: "virtio-vga", Reject: noPCI("virtio-gpu-device")},
+	{Name: "virtio-keyboard-pci", Reject: noPCI("virtio-keyboard-device")},
+	{Name: "virtio-mouse-pci", Reject: noPCI("virtio-mouse-device")},
+	{Name: "virtio-tablet-pci", Reject: noPCI("virtio-tablet-device")},
+	{Name: "virtio-sound-pci", Reject: noPCI("virtio-sound-device")},
+	{Name: "virtio-gpu-gl-device", Reject: "3D (virgl) is not supported; use virtio-gpu-device"},
+	{Name: "virtio-gpu-gl-pci", Reject: "3D (virgl) is not supported, and the virt board has no PCI yet; use virtio-gpu-device"},
 	{Name: "virtio-serial-device", Reject: notYetMsg},
+}
+
+// noPCI is the reason a -device *-pci driver is refused.
+func noPCI(use string) string { return "the virt board has no PCI yet; use " + use }
+
+// audioDrivers are -audiodev's drivers: the headless ones. The desktop
+// back ends wait for the SDL frontend.
+var audioDrivers = []Variant{
+	{Name: "none", Doc: "discard what the guest plays"},
+	{Name: "wav", Doc: "record what the guest plays to a WAV file", Keys: []Key{
+		{Name: "path", Doc: "the file (default qemu.wav, as QEMU)"},
+	}},
+	{Name: "sdl", Reject: notYetMsg}, {Name: "alsa", Reject: notYetMsg}, {Name: "pa", Reject: notYetMsg},
+	{Name: "pipewire", Reject: notYetMsg}, {Name: "oss", Reject: notYetMsg}, {Name: "jack", Reject: notYetMsg},
+	{Name: "coreaudio", Reject: notYetMsg}, {Name: "dsound", Reject: notYetMsg}, {Name: "sndio", Reject: notYetMsg},
+	{Name: "spice", Reject: notYetMsg}, {Name: "dbus", Reject: notYetMsg},
 }
 
 var displays = []Variant{

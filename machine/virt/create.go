@@ -1,6 +1,7 @@
 package virt
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
@@ -13,25 +14,40 @@ import (
 	"mimic/cpu/arm"
 	"mimic/devices/armtimer"
 	"mimic/devices/bus"
+	"mimic/devices/display"
 	"mimic/devices/fwcfg"
 	"mimic/devices/gicv2"
 	"mimic/devices/pflash"
 	"mimic/devices/pl011"
 	"mimic/devices/pl031"
+	"mimic/devices/pl061"
+	"mimic/devices/ramfb"
 	"mimic/devices/virtio"
 	"mimic/devices/virtio/blk"
+	"mimic/devices/virtio/gpu"
+	vinput "mimic/devices/virtio/input"
 	"mimic/devices/virtio/mmio"
 	vnet "mimic/devices/virtio/net"
 	"mimic/devices/virtio/rng"
+	"mimic/devices/virtio/sound"
 )
 
 // Phandles, numbered as QEMU 7.2 numbers them (qemu_fdt_alloc_phandle
 // starts at 0x8000), so a DT diff against QEMU's stays quiet. QEMU's
-// 0x8003 (GICv2m) and 0x8004 (PL061) are unused: Mimic lacks those.
+// 0x8003 (GICv2m) is unused: Mimic lacks it.
 const (
 	phandleClock = 0x8000
 	phandleCPU0  = 0x8001
 	phandleGIC   = 0x8002
+	phandleGPIO  = 0x8004
+)
+
+// The power button: PL061 line 3, reported as KEY_POWER, held for 100 ms
+// of virtual time per press (QEMU's gpio-key device).
+const (
+	gpioPowerLine   = 3
+	keyPower        = 116 // KEY_POWER, Linux input-event-codes.h
+	powerButtonHold = 100 * time.Millisecond
 )
 
 // Device-tree interrupt specifier cells for the GIC (the binding's
@@ -300,6 +316,60 @@ func (m *Machine) createRTC() error {
 	return nil
 }
 
+// createGPIO maps the PL061 GPIO controller, wires it to SPI 7 and
+// describes it with the gpio-keys node whose one key, on line 3, is the
+// power button (QEMU's create_gpio_devices). Every line is pulled down, as
+// on QEMU.
+func (m *Machine) createGPIO() error {
+	m.GPIO = pl061.New(m.GIC.SPI(IRQGPIO), pl061.Options{})
+	if err := m.Bus.MapDevice("pl061", GPIOBase, GPIOSize, m.GPIO); err != nil {
+		return err
+	}
+	n := m.dt.AddChild(nodeName("pl061", GPIOBase))
+	n.SetCells("reg", reg64(GPIOBase, GPIOSize)...)
+	n.SetStrings("compatible", "arm,pl061", "arm,primecell")
+	n.SetU32("#gpio-cells", 2)
+	n.SetEmpty("gpio-controller")
+	n.SetCells("interrupts", dtSPI, IRQGPIO, dtLevelHigh)
+	n.SetU32("clocks", phandleClock)
+	n.SetString("clock-names", "apb_pclk")
+	n.SetPhandle(phandleGPIO)
+
+	keys := m.dt.AddChild("gpio-keys")
+	keys.SetString("compatible", "gpio-keys")
+	key := keys.AddChild("poweroff")
+	key.SetString("label", "GPIO Key Poweroff")
+	key.SetU32("linux,code", keyPower)
+	key.SetCells("gpios", phandleGPIO, gpioPowerLine, 0)
+	return nil
+}
+
+// PowerButton presses the board's power button: GPIO line 3 goes high
+// for 100 ms of virtual time, which Linux's gpio-keys reports as
+// KEY_POWER (systemd then shuts down), as QEMU's system_powerdown on
+// this board. It may be called from any goroutine: the press is posted
+// to the machine's clock. A press while the button is held extends the
+// hold.
+func (m *Machine) PowerButton() { m.Clock.Post(m.pressPowerButton) }
+
+// pressPowerButton is PowerButton on the machine's goroutine.
+func (m *Machine) pressPowerButton() {
+	m.GPIO.SetInput(gpioPowerLine, true)
+	m.Clock.Cancel(m.powerRelease)
+	m.powerRelease = m.Clock.After(uint64(powerButtonHold), func() {
+		m.GPIO.SetInput(gpioPowerLine, false)
+	})
+}
+
+// resetGPIO is a machine reset of the PL061; a held power button is
+// released (QEMU's gpio-key resets its timer and line).
+func (m *Machine) resetGPIO() {
+	m.Clock.Cancel(m.powerRelease)
+	m.powerRelease = nil
+	m.GPIO.SetInput(gpioPowerLine, false)
+	m.GPIO.Reset()
+}
+
 // createVirtioMMIO maps the 32 virtio-mmio transports on SPIs 16..47 and
 // describes them. QEMU creates them from the top down so that they appear
 // in ascending order in its blob; so does this. The devices of
@@ -316,14 +386,16 @@ func (m *Machine) createVirtioMMIO() error {
 	for i := NumMMIO - 1; i >= 0; i-- {
 		base := uint64(MMIOBase + i*MMIOSize)
 		var dev virtio.Device
+		legacy := m.cfg.VirtioLegacy
 		if k := NumMMIO - 1 - i; k < len(m.cfg.Virtio) {
 			var err error
 			if dev, err = m.newVirtioDevice(m.cfg.Virtio[k]); err != nil {
 				return err
 			}
+			legacy = legacy && !modernOnly(m.cfg.Virtio[k].Kind)
 		}
 		name := fmt.Sprintf("virtio-mmio@%08x", base)
-		t := mmio.New(name, m.Bus, dev, m.GIC.SPI(IRQMMIO+i), m.cfg.VirtioLegacy)
+		t := mmio.New(name, m.Bus, dev, m.GIC.SPI(IRQMMIO+i), legacy)
 		m.Virtio[i] = t
 		if err := m.Bus.MapDevice(name, base, MMIOSize, t); err != nil {
 			return err
@@ -361,8 +433,52 @@ func (m *Machine) newVirtioDevice(s VirtioSpec) (virtio.Device, error) {
 			src = mrand.NewChaCha8([32]byte{'m', 'i', 'm', 'i', 'c'})
 		}
 		return rng.New(src), nil
+	case VirtioGPU:
+		n := max(s.Outputs, 1)
+		if n > gpu.MaxOutputs {
+			return nil, configErr("virtio-gpu-device: max_outputs=%d is more than %d", n, gpu.MaxOutputs)
+		}
+		cons := make([]*display.Console, n)
+		for i := range cons {
+			cons[i] = display.NewConsole(m.Clock.Post)
+		}
+		if len(m.consoles) == 0 {
+			// Pointer motion converts between relative and absolute
+			// over the first screen's size (the device's default
+			// 1280x800 unless xres and yres say otherwise).
+			m.input.SetScreen(cmp.Or(s.GPU.XRes, 1280), cmp.Or(s.GPU.YRes, 800))
+		}
+		m.consoles = append(m.consoles, cons...)
+		return gpu.New(m.Bus, cons, s.GPU), nil
+	case VirtioKeyboard:
+		d := vinput.New(vinput.Keyboard, vinput.Options{LED: m.input.SetLED})
+		m.input.AddKeyboard(d)
+		return d, nil
+	case VirtioMouse:
+		d := vinput.New(vinput.Mouse, vinput.Options{LED: m.input.SetLED})
+		m.input.AddMouse(d)
+		return d, nil
+	case VirtioTablet:
+		d := vinput.New(vinput.Tablet, vinput.Options{LED: m.input.SetLED})
+		m.input.AddTablet(d)
+		return d, nil
+	case VirtioSound:
+		return sound.New(m.Clock, sound.Options{Sink: s.Sound}), nil
 	}
 	return nil, configErr("unknown virtio device kind %q", s.Kind)
+}
+
+// modernOnly reports whether a virtio device kind exists only in virtio
+// 1.0 and later: its drivers refuse a device without VIRTIO_F_VERSION_1
+// (Linux's virtio-gpu, virtio_input and virtio_snd), so it keeps the
+// version 2 transport under VirtioLegacy. (Mimic) QEMU would present it
+// on a legacy transport that no driver accepts.
+func modernOnly(kind string) bool {
+	switch kind {
+	case VirtioGPU, VirtioKeyboard, VirtioMouse, VirtioTablet, VirtioSound:
+		return true
+	}
+	return false
 }
 
 // createFwCfg maps the minimal fw_cfg device and describes it.
@@ -375,6 +491,22 @@ func (m *Machine) createFwCfg() error {
 	n.SetString("compatible", "qemu,fw-cfg-mmio")
 	n.SetCells("reg", reg64(FwCfgBase, fwcfg.WindowSize)...)
 	n.SetEmpty("dma-coherent")
+	return nil
+}
+
+// createRAMFB adds QEMU's ramfb when Config.RAMFB asks: the fw_cfg file
+// "etc/ramfb" and a console. It has no MMIO window, interrupt or
+// device-tree node (firmware finds it through fw_cfg), and needs fw_cfg's
+// DMA interface, which QEMU's virt always offers and Mimic turns on with
+// ramfb only.
+func (m *Machine) createRAMFB() error {
+	if !m.cfg.RAMFB {
+		return nil
+	}
+	m.FwCfg.EnableDMA(m.Bus)
+	con := display.NewConsole(m.Clock.Post)
+	m.RAMFB = ramfb.New(m.FwCfg, m.Bus, con)
+	m.consoles = append(m.consoles, con)
 	return nil
 }
 

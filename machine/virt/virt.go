@@ -8,12 +8,17 @@
 // node (create.go), so the description cannot drift from the wiring.
 //
 // Devices: GICv2 (288 interrupts), the CPU's generic timer, PL011 UART,
-// PL031 RTC, fw_cfg (minimal, see devices/fwcfg), 32 empty virtio-mmio
-// transports, two 64 MiB flash banks and RAM from 0x40000000. What QEMU's
-// board has and Mimic's lacks: PCIe (and the GICv2m MSI frame that serves
-// it), the PL061 GPIO controller with its gpio-keys power button, and a
-// CFI command set on the flash (see createFlash). The device tree says so
-// by omitting those nodes (see testdata/README).
+// PL031 RTC, PL061 GPIO with its gpio-keys power button (PowerButton),
+// fw_cfg (minimal, see devices/fwcfg), 32 virtio-mmio transports, two
+// 64 MiB flash banks and RAM from 0x40000000. What QEMU's board has and
+// Mimic's lacks: PCIe (and the GICv2m MSI frame that serves it). The
+// device tree says so by omitting those nodes (see testdata/README).
+//
+// On the transports go the devices of Config.Virtio: block, network,
+// entropy, and for the desktop virtio-gpu, virtio keyboard, mouse and
+// tablet and virtio-sound. Config.RAMFB adds QEMU's ramfb. The screens
+// are display consoles (Consoles), the input devices hang off one
+// input.Router (Input).
 package virt
 
 import (
@@ -32,14 +37,20 @@ import (
 	"mimic/bios/semihost"
 	"mimic/cpu/arm"
 	"mimic/devices/armtimer"
+	"mimic/devices/audio"
 	"mimic/devices/bus"
 	"mimic/devices/clock"
+	"mimic/devices/display"
 	"mimic/devices/fwcfg"
 	"mimic/devices/gicv2"
+	"mimic/devices/input"
 	"mimic/devices/pflash"
 	"mimic/devices/pl011"
 	"mimic/devices/pl031"
+	"mimic/devices/pl061"
+	"mimic/devices/ramfb"
 	"mimic/devices/virtio/blk"
+	"mimic/devices/virtio/gpu"
 	"mimic/devices/virtio/mmio"
 	vnet "mimic/devices/virtio/net"
 	"mimic/machine"
@@ -59,6 +70,8 @@ const (
 	RTCBase       = 0x09010000
 	RTCSize       = 0x00001000
 	FwCfgBase     = 0x09020000
+	GPIOBase      = 0x09030000
+	GPIOSize      = 0x00001000
 	MMIOBase      = 0x0a000000 // 32 virtio-mmio transports, 0x200 apart
 	MMIOSize      = 0x200
 	NumMMIO       = 32
@@ -71,6 +84,7 @@ const (
 const (
 	IRQUART     = 1
 	IRQRTC      = 2
+	IRQGPIO     = 7
 	IRQMMIO     = 16 // first of 32
 	IRQPlatform = 64 // first SPI of the platform bus (QEMU: 64..95)
 )
@@ -137,8 +151,16 @@ type Config struct {
 
 	// VirtioLegacy presents the version 1 (legacy) virtio-mmio interface,
 	// QEMU's -global virtio-mmio.force-legacy=true; the default is
-	// version 2.
+	// version 2. Devices that exist only in virtio 1.0 and later (gpu,
+	// input, sound: drivers refuse them without VIRTIO_F_VERSION_1) keep
+	// the version 2 interface.
 	VirtioLegacy bool
+
+	// RAMFB adds QEMU's ramfb display (-device ramfb): a framebuffer in
+	// guest RAM that the firmware describes through the fw_cfg file
+	// "etc/ramfb". It turns on fw_cfg's DMA interface, which ramfb
+	// needs. Its console comes after the virtio-gpu ones (Consoles).
+	RAMFB bool
 
 	Timeout  time.Duration
 	MaxInsns uint64
@@ -161,6 +183,12 @@ const (
 	VirtioBlock = "virtio-blk-device"
 	VirtioNet   = "virtio-net-device"
 	VirtioRNG   = "virtio-rng-device"
+
+	VirtioGPU      = "virtio-gpu-device"
+	VirtioKeyboard = "virtio-keyboard-device"
+	VirtioMouse    = "virtio-mouse-device"
+	VirtioTablet   = "virtio-tablet-device"
+	VirtioSound    = "virtio-sound-device"
 )
 
 // VirtioSpec describes one virtio device to plug into the board.
@@ -174,6 +202,15 @@ type VirtioSpec struct {
 	Net vnet.Backend // VirtioNet
 
 	Entropy io.Reader // VirtioRNG: nil for the host's (or, with --icount, a fixed stream)
+
+	// VirtioGPU: the device's options (xres, yres, edid) and its number
+	// of scanouts (max_outputs; 0 means 1), each a display console.
+	GPU     gpu.Options
+	Outputs int
+
+	// VirtioSound: where played frames go (nil discards them); the
+	// caller closes it after Run.
+	Sound audio.Sink
 }
 
 // Machine is a virt board.
@@ -187,6 +224,8 @@ type Machine struct {
 	UART  *pl011.UART
 	RTC   *pl031.RTC
 	FwCfg *fwcfg.Device
+	GPIO  *pl061.GPIO
+	RAMFB *ramfb.Device // nil without Config.RAMFB
 	// Virtio holds the 32 virtio-mmio transports by slot (0 at
 	// 0x0a000000).
 	Virtio []*mmio.Transport
@@ -197,6 +236,13 @@ type Machine struct {
 	Flash [2]*pflash.Flash
 
 	ram []byte
+	// consoles are the screens: the virtio-gpu scanouts in device order,
+	// then ramfb's.
+	consoles []*display.Console
+	input    *input.Router
+	// powerRelease releases the power button PowerButton pressed.
+	powerRelease *clock.Event
+
 	// rtcStart is the wall-clock time at virtual time zero (the RTC's
 	// and semihosting's SYS_TIME).
 	rtcStart time.Time
@@ -329,6 +375,7 @@ func build(cfg Config) (*Machine, error) {
 		return nil, err
 	}
 	m.CPU = arm.New(m.Bus, arm.Config{MIDR: midrCortexA15}, cfg.Log)
+	m.input = input.NewRouter(m.Clock.Post)
 	m.Loop = &machine.Loop{CPU: m.CPU, Clock: m.Clock, ICountShift: cfg.ICountShift,
 		Timeout: cfg.Timeout, MaxInsns: cfg.MaxInsns, Describe: m.Describe}
 
@@ -345,8 +392,10 @@ func build(cfg Config) (*Machine, error) {
 		m.createPMU,
 		m.createUART,
 		m.createRTC,
+		m.createGPIO,
 		m.createVirtioMMIO,
 		m.createFwCfg,
+		m.createRAMFB,
 		m.createPlatformBus,
 	}
 	for _, step := range steps {
@@ -503,6 +552,10 @@ func (m *Machine) reset() error {
 	m.UART.Reset()
 	m.RTC.Reset()
 	m.FwCfg.Reset()
+	m.resetGPIO()
+	if m.RAMFB != nil {
+		m.RAMFB.Reset()
+	}
 	for _, f := range m.Flash {
 		f.Reset()
 	}
@@ -529,6 +582,27 @@ func (m *Machine) Boot() *boot.Boot { return m.boot }
 
 // DTB returns the device tree blob given to the guest (nil for none).
 func (m *Machine) DTB() []byte { return m.dtb }
+
+// Consoles returns the machine's screens: one per virtio-gpu scanout, in
+// device order, then ramfb's; none without a display device. A frontend
+// shows them (package display says which goroutine may call what).
+func (m *Machine) Consoles() []*display.Console { return m.consoles }
+
+// Input returns the router through which a frontend's keyboard and
+// pointer reach the guest's virtio keyboards, mice and tablets. Its
+// methods may be called from any goroutine; code running on the
+// machine's clock (a scheduled input script) uses its Direct view.
+func (m *Machine) Input() *input.Router { return m.input }
+
+// RefreshDisplays brings the screens of devices without a flush command
+// (ramfb) up to date from guest RAM, as a frontend's Console.Refresh
+// does, but at once. Call it only while the machine is not running
+// (after Run returned, before a screenshot).
+func (m *Machine) RefreshDisplays() {
+	if m.RAMFB != nil {
+		m.RAMFB.Refresh()
+	}
+}
 
 // RAM returns the guest RAM (for tests and debugging); it is valid while
 // the machine is reachable.
