@@ -28,7 +28,11 @@
 #   initrd.img-<kver>, extlinux/extlinux.conf (for U-Boot's distro boot:
 #   "linux /vmlinuz-<kver>", "initrd /initrd.img-<kver>",
 #   "append root=/dev/vda2 console=ttyAMA0 rw", no fdt line);
-#   partition 2 (ext4, 1.5 GiB) = /.
+#   partition 2 (ext4, 1.5 GiB) = /;
+#   partition 3 (EFI system partition, FAT, 32 MiB): EFI/BOOT/BOOTARM.EFI, a
+#   standalone GRUB (grub-efi-arm-bin) that reads /boot/grub/grub.cfg (same
+#   kernel, initrd and command line), for UEFI firmware such as Debian's
+#   EDK2 (qemu-efi-arm's AAVMF32).
 #   minbase trixie, no recommends, plus systemd-sysv, udev, linux-image-armmp,
 #   initramfs-tools, openssh-server, busybox, iproute2, util-linux,
 #   e2fsprogs, procps, kmod, passwd, netbase, zstd. wget is busybox's applet
@@ -82,7 +86,8 @@ ROOT_PASSWORD=mimic
 APPEND="root=/dev/vda2 console=ttyAMA0 rw"
 BOOT_MIB=200
 ROOT_MIB=1536
-PACKAGES=systemd-sysv,udev,linux-image-armmp,initramfs-tools,openssh-server,busybox,iproute2,util-linux,e2fsprogs,procps,kmod,passwd,netbase,zstd
+ESP_MIB=32
+PACKAGES=systemd-sysv,udev,linux-image-armmp,initramfs-tools,openssh-server,busybox,iproute2,util-linux,e2fsprogs,procps,kmod,passwd,netbase,zstd,grub-efi-arm-bin
 INITRAMFS_MODULES="virtio_mmio virtio_blk virtio_net ext4"
 
 force=0
@@ -115,7 +120,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	die "must run as root"
 fi
 
-"$here/apt-install.sh" apt coreutils e2fsprogs fdisk qemu-utils util-linux
+"$here/apt-install.sh" apt coreutils e2fsprogs fdisk qemu-utils util-linux dosfstools mtools
 
 # --- resolve the archive's current versions (private apt state) ----------
 aptdir=$dest/apt
@@ -286,6 +291,7 @@ build_chroot() {
 	unset INITRD
 	mv "$root/boot" "$bootdir"
 	mkdir -m 755 "$root/boot"
+	mv "$bootdir/efi-esp" "$tmp/esp"
 	make_fs "$bootdir" mimic-boot "$BOOT_MIB" "$tmp/boot.ext4"
 	make_fs "$root" mimic-root "$ROOT_MIB" "$tmp/root.ext4"
 }
@@ -367,6 +373,8 @@ EOF
 	kver=$(cat "$root/var/lib/mimic/kernel-release")
 	debugfs -R "dump /vmlinuz-$kver $bootdir/vmlinuz-$kver" "$tmp/boot.ext4" 2>/dev/null
 	debugfs -R "dump /initrd.img-$kver $bootdir/initrd.img-$kver" "$tmp/boot.ext4" 2>/dev/null
+	mkdir -p "$tmp/esp/EFI/BOOT"
+	debugfs -R "dump /efi-esp/EFI/BOOT/BOOTARM.EFI $tmp/esp/EFI/BOOT/BOOTARM.EFI" "$tmp/boot.ext4" 2>/dev/null
 }
 
 case "$method" in
@@ -379,6 +387,11 @@ for fs in boot root; do
 	e2fsck -fn "$tmp/$fs.ext4" >"$tmp/fsck.log" 2>&1 || { cat "$tmp/fsck.log" >&2; die "$fs file system check failed"; }
 done
 kver=$(cat "$root/var/lib/mimic/kernel-release")
+[ -s "$tmp/esp/EFI/BOOT/BOOTARM.EFI" ] || die "GRUB's BOOTARM.EFI is missing"
+# The EFI system partition (FAT), for UEFI firmware: GRUB only.
+rm -f "$tmp/esp.fat"
+mkfs.fat -C -n MIMIC-ESP "$tmp/esp.fat" $((ESP_MIB * 1024)) >/dev/null
+mcopy -s -i "$tmp/esp.fat" "$tmp/esp/EFI" ::/
 [ -s "$bootdir/vmlinuz-$kver" ] && [ -s "$bootdir/initrd.img-$kver" ] || die "kernel or initrd missing from /boot"
 grep -qx "$kpkg $kpkg_ver" "$root/var/lib/mimic/packages" && grep -qx "systemd $systemd_ver" "$root/var/lib/mimic/packages" ||
 	die "the archive changed during the build (wanted $kpkg $kpkg_ver, systemd $systemd_ver); run again"
@@ -387,7 +400,9 @@ boot_start=2048
 boot_sectors=$((BOOT_MIB * 2048))
 root_start=$((boot_start + boot_sectors))
 root_sectors=$((ROOT_MIB * 2048))
-total=$((root_start + root_sectors))
+esp_start=$((root_start + root_sectors))
+esp_sectors=$((ESP_MIB * 2048))
+total=$((esp_start + esp_sectors))
 raw=$tmp/disk.raw
 rm -f "$raw"
 truncate -s $((total * 512)) "$raw"
@@ -397,10 +412,12 @@ label-id: 0x4d494d43
 unit: sectors
 start=$boot_start, size=$boot_sectors, type=83, bootable
 start=$root_start, size=$root_sectors, type=83
+start=$esp_start, size=$esp_sectors, type=ef
 EOF
 dd if="$tmp/boot.ext4" of="$raw" bs=1M seek=$((boot_start * 512)) oflag=seek_bytes conv=notrunc,sparse status=none
 dd if="$tmp/root.ext4" of="$raw" bs=1M seek=$((root_start * 512)) oflag=seek_bytes conv=notrunc,sparse status=none
-rm -f "$tmp/boot.ext4" "$tmp/root.ext4"
+dd if="$tmp/esp.fat" of="$raw" bs=1M seek=$((esp_start * 512)) oflag=seek_bytes conv=notrunc,sparse status=none
+rm -f "$tmp/boot.ext4" "$tmp/root.ext4" "$tmp/esp.fat"
 
 final=$tmp/final
 mkdir -p "$final"
@@ -428,6 +445,7 @@ chmod 444 "$final/disk.qcow2" "$final/vmlinuz" "$final/initrd.img"
 	echo "disk_virtual_bytes=$((total * 512))"
 	echo "boot_partition=1 start=$boot_start sectors=$boot_sectors fs=ext4 label=mimic-boot"
 	echo "root_partition=2 start=$root_start sectors=$root_sectors fs=ext4 label=mimic-root"
+	echo "esp_partition=3 start=$esp_start sectors=$esp_sectors fs=vfat label=MIMIC-ESP"
 	echo "disk_sha256=$(sha256sum <"$final/disk.qcow2" | cut -d' ' -f1)"
 	echo "vmlinuz_sha256=$(sha256sum <"$final/vmlinuz" | cut -d' ' -f1)"
 	echo "initrd_sha256=$(sha256sum <"$final/initrd.img" | cut -d' ' -f1)"
@@ -442,6 +460,11 @@ mv -T "$final" "$out"
 log "built $out in $(($(date +%s) - start)) s ($(du -h "$out/disk.qcow2" | cut -f1) qcow2)"
 # Keep the previous build too (another checkout may still use it); older
 # ones go, so that each Debian point release does not leave 300 MB behind.
-ls -1dt "$dest"/[0-9a-f]*/ 2>/dev/null | sed 's:/$::' | grep -E '/[0-9a-f]{16}$' | grep -vx "$out" | tail -n +2 |
-	while read -r old; do [ -f "$old/manifest" ] && rm -rf --one-file-system "$old" && log "removed the older build $old"; done
+older=$(ls -1dt "$dest"/[0-9a-f]*/ 2>/dev/null | sed 's:/$::' | { grep -E '/[0-9a-f]{16}$' || true; } | { grep -vx "$out" || true; } | tail -n +2)
+for old in $older; do
+	if [ -f "$old/manifest" ]; then
+		rm -rf --one-file-system "$old"
+		log "removed the older build $old"
+	fi
+done
 echo "$out" >&3

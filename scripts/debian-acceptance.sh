@@ -5,7 +5,7 @@
 # and through Debian's U-Boot, and check disk, snapshot, crash safety and
 # network from the guest's shell (conformance/debian, build tag
 # acceptance). Installs qemu-utils (qemu-img check is the oracle for the
-# images Mimic writes) and u-boot-qemu.
+# images Mimic writes), u-boot-qemu and qemu-efi-arm (EDK2).
 #
 # --qemu runs the same tests on qemu-system-arm instead, to validate the
 # tests themselves. Console logs go to .cache/debian-acceptance/.
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
 command -v "$GO" >/dev/null || GO=/usr/local/go/bin/go
-scripts/apt-install.sh qemu-utils u-boot-qemu
+scripts/apt-install.sh qemu-utils u-boot-qemu qemu-efi-arm
 CGO_ENABLED=0 "$GO" build -o bin/mimic ./cmd/mimic
 emulator="$PWD/bin/mimic -M virt"
 if [ "${1:-}" = "--qemu" ]; then

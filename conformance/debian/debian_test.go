@@ -180,7 +180,7 @@ func (s *session) poweroff() {
 	}
 }
 
-// TestDebianDisk boots the Debian disk four times through one qcow2
+// TestDebianDisk boots the Debian disk five times through one qcow2
 // overlay (backing file: the cached disk), as a user would:
 //
 //  1. direct kernel boot, Mimic's spelling: the network (a download from
@@ -197,6 +197,9 @@ func (s *session) poweroff() {
 //  4. Debian's U-Boot as firmware with its environment in flash: U-Boot's
 //     dhcp over virtio-net, then its distro boot from the disk's
 //     extlinux.conf; the file synced before the crash is intact.
+//  5. Debian's EDK2 (AAVMF32) in the first flash bank, its variables in
+//     the second: it boots GRUB from the disk's EFI system partition,
+//     GRUB the kernel through its EFI stub.
 func TestDebianDisk(t *testing.T) {
 	r := newRig(t)
 	overlay := filepath.Join(r.dir, "overlay.qcow2")
@@ -341,6 +344,32 @@ func TestDebianDisk(t *testing.T) {
 		if env, err := os.ReadFile(flash); err != nil || !bytes.Contains(env, []byte("autoload=no\x00")) {
 			t.Errorf("U-Boot's saved environment is not in %s (%v)", flash, err)
 		}
+	})
+
+	t.Run("5-edk2", func(t *testing.T) {
+		r.t = t
+		code := env("MIMIC_DEBIAN_EDK2", "/usr/share/AAVMF/AAVMF32_CODE.fd")
+		vars, err := os.ReadFile(env("MIMIC_DEBIAN_EDK2_VARS", "/usr/share/AAVMF/AAVMF32_VARS.fd"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		varsCopy := filepath.Join(r.dir, "vars.fd")
+		if err := os.WriteFile(varsCopy, vars, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s := r.boot("boot5", false, true, append([]string{
+			"-drive", "if=pflash,unit=0,format=raw,readonly=on,file=" + code,
+			"-drive", "if=pflash,unit=1,format=raw,file=" + varsCopy,
+			"-nic", "none"}, disks()...)...)
+		s.login()
+		// GRUB passed BOOT_IMAGE, and the kernel came through its EFI stub.
+		if got := s.run("cat /proc/cmdline"); !strings.Contains(got, "BOOT_IMAGE=/vmlinuz-") {
+			t.Errorf("/proc/cmdline after GRUB: %s", got)
+		}
+		s.run("test -d /sys/firmware/efi")
+		s.run("cd /root && sha256sum -c c.sum")
+		s.poweroff()
+		r.qemuCheck(overlay, true)
 	})
 }
 

@@ -2,7 +2,7 @@
 // from its own disk: the trixie armhf disk that scripts/build-debian-disk.sh
 // builds from Debian's packages (systemd, the armmp kernel, an initramfs
 // that loads the virtio modules, sshd, a serial autologin), booted directly
-// and through Debian's U-Boot, with the user-mode network.
+// and through Debian's U-Boot and EDK2, with the user-mode network.
 //
 // The tests are behind the build tag "acceptance":
 //
@@ -18,6 +18,8 @@
 //	                       "qemu-system-arm -M virt -cpu cortex-a15" too
 //	MIMIC_DEBIAN_UBOOT     U-Boot for qemu_arm (default Debian's,
 //	                       /usr/lib/u-boot/qemu_arm/u-boot.bin)
+//	MIMIC_DEBIAN_EDK2      EDK2's code and variables flash images (default
+//	MIMIC_DEBIAN_EDK2_VARS Debian's /usr/share/AAVMF/AAVMF32_{CODE,VARS}.fd)
 //	MIMIC_DEBIAN_TIMEOUT   the limit for each boot and command (default 10m)
 //	MIMIC_DEBIAN_LOGDIR    keep each console log there
 //

@@ -161,6 +161,25 @@ label debian
 	append $append
 EOF
 
+# --- GRUB for UEFI firmware (Debian's EDK2, AAVMF32) ------------------------
+# A standalone GRUB on the EFI system partition (vda3, made by the build
+# script from /boot/efi-esp) finds the /boot partition by its label and
+# reads /boot/grub/grub.cfg. Written by hand, like extlinux.conf: grub-mkconfig
+# cannot probe devices inside a build chroot.
+mkdir -p /boot/grub /boot/efi-esp/EFI/BOOT
+cat >/boot/grub/grub.cfg <<EOF
+set timeout=1
+set default=0
+menuentry "Debian GNU/Linux ($suite) $kver" {
+	linux /vmlinuz-$kver $append
+	initrd /initrd.img-$kver
+}
+EOF
+# Partition maps are never loaded on demand: part_msdos must be preloaded.
+printf 'insmod part_msdos\ninsmod ext2\nsearch --no-floppy --label mimic-boot --set=root\nconfigfile ($root)/grub/grub.cfg\n' >/tmp/grub-memdisk.cfg
+grub-mkstandalone -O arm-efi --modules="part_msdos ext2" -o /boot/efi-esp/EFI/BOOT/BOOTARM.EFI "boot/grub/grub.cfg=/tmp/grub-memdisk.cfg" >&2
+rm -f /tmp/grub-memdisk.cfg
+
 # --- record what is installed --------------------------------------------
 mkdir -p /var/lib/mimic
 dpkg-query -W -f='${Package} ${Version}\n' >/var/lib/mimic/packages
