@@ -370,7 +370,10 @@ func (q *Queue) Push(c Chain, written uint32) {
 // used index passed the driver's used_event (§2.7.10), otherwise unless
 // the driver set VIRTQ_AVAIL_F_NO_INTERRUPT.
 func (q *Queue) Signal() {
-	if q.failed {
+	// A queue the driver never set up has no rings to read (and nothing
+	// was used): a driver may leave a queue it does not need, such as
+	// virtio-gpu's cursor queue, unconfigured.
+	if !q.Ready() {
 		return
 	}
 	now, old, valid := q.usedIdx, q.signalled, q.signalledValid

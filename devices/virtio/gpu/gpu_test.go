@@ -34,11 +34,11 @@ type rig struct {
 	drv *virtiotest.Driver
 }
 
-func newRig(t *testing.T, o Options) *rig {
+func newRig(t *testing.T, o Options, unready ...int) *rig {
 	t.Helper()
 	r := &rig{t: t, mem: &lateMem{}, con: display.NewConsole(nil)}
 	r.dev = New(r.mem, []*display.Console{r.con}, o)
-	r.drv = virtiotest.New(t, r.dev, virtiotest.Options{})
+	r.drv = virtiotest.New(t, r.dev, virtiotest.Options{Unready: unready})
 	r.mem.m = r.drv.Bus
 	return r
 }
@@ -546,4 +546,16 @@ func FuzzCommand(f *testing.F) {
 			t.Fatalf("used %v", u)
 		}
 	})
+}
+
+// A driver that never sets up the cursor queue (a bare-metal one needs
+// none) must still get a working device.
+func TestUnusedCursorQueue(t *testing.T) {
+	r := newRig(t, Options{}, 1)
+	if got := respType(r.cmd(cmdGetDisplayInfo)); got != respOKDisplayInfo {
+		t.Fatalf("GET_DISPLAY_INFO: response %#x", got)
+	}
+	if st := r.drv.Read(0x070); st&virtio.StatusDeviceNeedsReset != 0 {
+		t.Errorf("status %#x: the device failed over the unused cursor queue", st)
+	}
 }

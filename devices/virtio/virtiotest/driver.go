@@ -7,6 +7,7 @@ package virtiotest
 
 import (
 	"encoding/binary"
+	"slices"
 	"testing"
 
 	"mimic/devices/bus"
@@ -67,6 +68,9 @@ type Options struct {
 	QueueSize int
 	// NoDriverOK stops before DRIVER_OK.
 	NoDriverOK bool
+	// Unready lists queues the driver leaves unconfigured (not ready,
+	// addresses zero), as a driver does with a queue it does not use.
+	Unready []int
 }
 
 // New puts dev behind a transport and initialises it (§3.1.1).
@@ -113,6 +117,10 @@ func New(tb testing.TB, dev virtio.Device, o Options) *Driver {
 			break
 		}
 		n := uint16(max)
+		if slices.Contains(o.Unready, i) {
+			d.Queues = append(d.Queues, &Queue{})
+			continue
+		}
 		if o.QueueSize != 0 && o.QueueSize < int(n) {
 			n = uint16(o.QueueSize)
 		}
