@@ -9,3 +9,9 @@ import _ "embed"
 //
 //go:embed demo/demo.elf
 var Demo []byte
+
+// GDemo is the graphical demo (roms/gdemo): virtio-gpu (or ramfb),
+// virtio-input and virtio-sound, for mimic's window.
+//
+//go:embed gdemo/gdemo.elf
+var GDemo []byte
