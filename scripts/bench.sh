@@ -5,7 +5,8 @@
 # ratios Mimic/QEMU (>1 means Mimic is faster). Also Mimic's peak RSS with
 # -m 1024, the Linux boot times (scripts/bench-linux.sh), disk and network
 # throughput (scripts/bench-io.sh) and the boot of the Debian disk
-# (scripts/bench-debian.sh). Benchmarks, not tests: nothing here fails on
+# (scripts/bench-debian.sh) and the graphical demo (scripts/bench-desktop.sh).
+# Benchmarks, not tests: nothing here fails on
 # a slow result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,3 +54,6 @@ scripts/bench-io.sh
 echo
 echo "Debian 13 from its own disk (-m 512):"
 scripts/bench-debian.sh
+echo
+echo "Desktop: the graphical demo in real time, and a full-screen update:"
+scripts/bench-desktop.sh
