@@ -2,10 +2,10 @@
 
 export PATH := /usr/local/go/bin:$(PATH)
 GO      ?= go
-PKGS    := $(shell $(GO) list ./... 2>/dev/null | grep -v /frontend/sdl)
+PKGS    := $(shell $(GO) list ./... 2>/dev/null)
 BIN     := bin/mimic
 
-.PHONY: interop soak pgo help build run generate roms test check acceptance bench lint conformance-record tidy-check deps-check
+.PHONY: interop soak pgo help build build-sdl run generate roms test check acceptance bench lint conformance-record tidy-check deps-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -13,8 +13,12 @@ help: ## list the targets
 build: ## build bin/mimic
 	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/mimic
 
-run: build ## build and run the bundled demo
-	./$(BIN)
+build-sdl: ## build bin/mimic with the SDL window and sound (-display sdl, -audiodev sdl; cgo, installs libsdl2-dev)
+	scripts/apt-install.sh libsdl2-dev gcc pkg-config
+	CGO_ENABLED=1 $(GO) build -tags sdl -o $(BIN) ./cmd/mimic
+
+run: build-sdl ## build with SDL and run the bundled demo (or RUNARGS="-display sdl ...")
+	./$(BIN) $(RUNARGS)
 
 generate: ## regenerate generated Go code (decoder tables)
 	$(GO) generate ./...

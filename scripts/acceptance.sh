@@ -59,7 +59,12 @@ if [ -x scripts/soak.sh ]; then
 	if scripts/soak.sh 20; then ok "soak: 20 realtime Linux boots"; else bad "soak: 20 realtime Linux boots"; fi
 fi
 
-# 7. A Debian system on its own disk (built from Debian's packages and
+# 7. The SDL window under Xvfb: the guest's screen, keys, clicks, close.
+if [ -x scripts/desktop-acceptance.sh ]; then
+	if scripts/desktop-acceptance.sh; then ok "SDL window (Xvfb)"; else bad "SDL window (Xvfb)"; fi
+fi
+
+# 8. A Debian system on its own disk (built from Debian's packages and
 # cached): direct and U-Boot boots, -snapshot, SIGKILL, network.
 if [ -x scripts/debian-acceptance.sh ]; then
 	if scripts/debian-acceptance.sh; then ok "Debian disk"; else bad "Debian disk"; fi

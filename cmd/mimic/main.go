@@ -133,6 +133,11 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 			fmt.Fprintf(stderr, "mimic: closing devices: %v\n", cerr)
 		}
 	}()
+	// -display sdl and -audiodev sdl (display_sdl.go, display_nosdl.go).
+	desk, err := openDesktop(o, &cfg, devs, stderr)
+	if err != nil {
+		return 0, err
+	}
 
 	var serialOut io.Writer = stdout
 	var closeSerial func() error
@@ -207,7 +212,7 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 	}
 	dumpOnSIGQUIT(m, con, stderr)
 	start := time.Now()
-	code, err := m.Run()
+	code, err := desk.run(m)
 	if cerr := m.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
@@ -226,6 +231,7 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 		printStats(stderr, m.Retired(), time.Since(start))
 		tr, inv := m.CPU.CacheStats()
 		fmt.Fprintf(stderr, "mimic: %d blocks translated, %d code pages invalidated by writes\n", tr, inv)
+		desk.printStats(stderr)
 	}
 	if closeSerial != nil {
 		if cerr := closeSerial(); err == nil && cerr != nil {

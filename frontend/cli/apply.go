@@ -264,6 +264,15 @@ func applyAudiodev(p *parser, a *arg) error {
 
 func applyDisplay(p *parser, a *arg) error {
 	p.o.Display = a.variant.Name
+	var d DisplayOptions
+	if a.variant.Name == "sdl" {
+		d.NoWindowClose = !a.kvs.on("window-close", true)
+		d.FullScreen = a.kvs.on("full-screen", false)
+		d.ShowCursor = a.kvs.on("show-cursor", false)
+		d.IntegerScale = a.kvs.on("integer-scale", false)
+		d.GrabMod, _ = a.kvs.get("grab-mod")
+	}
+	p.o.DisplayOpts = d
 	return nil
 }
 
@@ -472,6 +481,9 @@ func (p *parser) finish() error {
 	}
 	if o.Display == "" {
 		o.Display = "none"
+	}
+	if o.NoGraphic && o.Display != "none" {
+		return fmt.Errorf("-nographic cannot be used with -display %s", o.Display)
 	}
 	if p.icount == nil {
 		o.ICount = ICount{Shift: -1}

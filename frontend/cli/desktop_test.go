@@ -84,3 +84,27 @@ func TestDesktopErrors(t *testing.T) {
 		t.Errorf("32 virtio devices and ramfb: %v", err)
 	}
 }
+
+// TestDisplaySDL: -display sdl and its keys, in QEMU's spellings.
+func TestDisplaySDL(t *testing.T) {
+	tests := []struct {
+		args []string
+		want DisplayOptions
+	}{
+		{nil, DisplayOptions{}},
+		{[]string{"-display", "none"}, DisplayOptions{}},
+		{[]string{"-display", "sdl"}, DisplayOptions{}},
+		{[]string{"-display", "sdl,gl=off,full-screen=on,window-close=off,show-cursor=on,grab-mod=rctrl,integer-scale=on"},
+			DisplayOptions{FullScreen: true, NoWindowClose: true, ShowCursor: true, GrabMod: "rctrl", IntegerScale: true}},
+		{[]string{"-display", "type=sdl,grab-mod=lshift-lctrl-lalt"}, DisplayOptions{GrabMod: "lshift-lctrl-lalt"}},
+	}
+	for _, tt := range tests {
+		o := mustParse(t, tt.args...)
+		if diff := cmp.Diff(tt.want, o.DisplayOpts); diff != "" {
+			t.Errorf("%q: display options (-want +got):\n%s", tt.args, diff)
+		}
+	}
+	if o := mustParse(t, "-display", "sdl", "-audiodev", "sdl,id=snd", "-device", "virtio-sound-device,audiodev=snd"); o.Display != "sdl" || o.Audiodevs[0].Driver != "sdl" {
+		t.Errorf("-display sdl -audiodev sdl: got %q, %+v", o.Display, o.Audiodevs)
+	}
+}

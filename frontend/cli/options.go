@@ -29,13 +29,14 @@ type Options struct {
 	DTB    string // -dtb
 	Bios   string // -bios
 
-	NoReboot   bool // -no-reboot
-	Snapshot   bool // -snapshot; already applied to every Drive.Snapshot
-	NoGraphic  bool // -nographic
-	NoDefaults bool // -nodefaults; already applied to Serial and DefaultNIC
-	Display    string
-	Serial     Serial
-	Monitor    string // -monitor: "" (none given) or "none"
+	NoReboot    bool           // -no-reboot
+	Snapshot    bool           // -snapshot; already applied to every Drive.Snapshot
+	NoGraphic   bool           // -nographic
+	NoDefaults  bool           // -nodefaults; already applied to Serial and DefaultNIC
+	Display     string         // -display: "none" or "sdl"
+	DisplayOpts DisplayOptions // -display's keys
+	Serial      Serial
+	Monitor     string // -monitor: "" (none given) or "none"
 
 	// Semihosting is on after -semihosting or -semihosting-config
 	// enable=on (the implied key; on by default), whichever came last.
@@ -191,9 +192,19 @@ type Device struct {
 	Audiodev string // virtio-sound-device: the ID of an Audiodev; "" for none
 }
 
+// DisplayOptions are -display sdl's keys (QEMU's DisplayOptions); the
+// zero value is QEMU's defaults.
+type DisplayOptions struct {
+	FullScreen    bool   // full-screen=on
+	NoWindowClose bool   // window-close=off: the close button does nothing
+	ShowCursor    bool   // show-cursor=on
+	GrabMod       string // grab-mod: "" or "lctrl-lalt" (Ctrl-Alt), "lshift-lctrl-lalt", "rctrl"
+	IntegerScale  bool   // integer-scale=on (Mimic's)
+}
+
 // Audiodev is an -audiodev: where a sound card's output goes.
 type Audiodev struct {
-	Driver string // "none" or "wav"
+	Driver string // "none", "wav" or "sdl"
 	ID     string
 	Path   string // wav: the file, "qemu.wav" when not given (QEMU's default)
 }

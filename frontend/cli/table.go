@@ -51,16 +51,16 @@ func optionTable() []*Option {
 			apply: applyFlag(func(o *Options) *bool { return &o.NoDefaults })},
 
 		// Display.
-		{Name: "display", Arg: "none", Implied: "type", Noun: "display",
+		{Name: "display", Arg: "none|sdl[,full-screen=on][,...]", Implied: "type", Noun: "display",
 			Keys: []Key{{Name: "vnc", Reject: "VNC is not supported yet"}}, Variants: displays, apply: applyDisplay,
-			Help: "display back end: none"},
+			Help: "display back end: none, or sdl (a window; needs a build with SDL: make build-sdl)"},
 		{Name: "nographic", Help: "no window: the serial port on the terminal",
 			apply: applyFlag(func(o *Options) *bool { return &o.NoGraphic })},
 		{Name: "vga", Arg: "none", apply: applyVGA, Help: "none only: the virt board has no VGA card (others are not supported yet)"},
-		{Name: "audiodev", Arg: "none|wav,id=ID[,path=FILE]", Implied: "driver", Noun: "audio driver",
+		{Name: "audiodev", Arg: "none|wav|sdl,id=ID[,path=FILE]", Implied: "driver", Noun: "audio driver",
 			Keys:     []Key{{Name: "id", Kind: KindID, Doc: "the back end's name, for -device virtio-sound-device,audiodev=ID"}},
 			Variants: audioDrivers, apply: applyAudiodev,
-			Help: "an audio back end for virtio-sound-device: none (discard) or wav (record to path=, default qemu.wav)"},
+			Help: "an audio back end for virtio-sound-device: none (discard), wav (record to path=, default qemu.wav) or sdl (the host's speakers; needs make build-sdl)"},
 
 		// Network.
 		{Name: "nic", Arg: "TYPE[,model=virtio][,mac=MAC][,NETDEV OPTIONS]", Implied: "type", Noun: "network type",
@@ -297,14 +297,14 @@ var deviceDrivers = []Variant{
 // noPCI is the reason a -device *-pci driver is refused.
 func noPCI(use string) string { return "the virt board has no PCI yet; use " + use }
 
-// audioDrivers are -audiodev's drivers: the headless ones. The desktop
-// back ends wait for the SDL frontend.
+// audioDrivers are -audiodev's drivers: the headless ones and SDL's (in
+// a build with SDL: make build-sdl).
 var audioDrivers = []Variant{
 	{Name: "none", Doc: "discard what the guest plays"},
 	{Name: "wav", Doc: "record what the guest plays to a WAV file", Keys: []Key{
 		{Name: "path", Doc: "the file (default qemu.wav, as QEMU)"},
 	}},
-	{Name: "sdl", Reject: notYetMsg}, {Name: "alsa", Reject: notYetMsg}, {Name: "pa", Reject: notYetMsg},
+	{Name: "sdl", Doc: "play through SDL on the host's sound card (needs a build with SDL)"}, {Name: "alsa", Reject: notYetMsg}, {Name: "pa", Reject: notYetMsg},
 	{Name: "pipewire", Reject: notYetMsg}, {Name: "oss", Reject: notYetMsg}, {Name: "jack", Reject: notYetMsg},
 	{Name: "coreaudio", Reject: notYetMsg}, {Name: "dsound", Reject: notYetMsg}, {Name: "sndio", Reject: notYetMsg},
 	{Name: "spice", Reject: notYetMsg}, {Name: "dbus", Reject: notYetMsg},
@@ -312,7 +312,17 @@ var audioDrivers = []Variant{
 
 var displays = []Variant{
 	{Name: "none", Doc: "no display"},
-	{Name: "sdl", Reject: notYetMsg}, {Name: "gtk", Reject: notYetMsg}, {Name: "curses", Reject: notYetMsg},
+	{Name: "sdl", Doc: "a window (SDL2): screen, keyboard, mouse; Ctrl-Alt-G grabs, Ctrl-Alt-F full screen", Keys: []Key{
+		{Name: "full-screen", Kind: KindBool, Doc: "start in full screen"},
+		{Name: "window-close", Kind: KindBool, Doc: "off: the close button does nothing (default on: the first close presses the power button, the second quits)"},
+		{Name: "show-cursor", Kind: KindBool, Doc: "keep the host's pointer visible over the window"},
+		{Name: "gl", Doc: "OpenGL: off only", Values: []Value{{Name: "off"}, {Name: "on", Reject: "OpenGL is not supported; the window draws with SDL's 2D renderer"},
+			{Name: "core", Reject: "OpenGL is not supported"}, {Name: "es", Reject: "OpenGL is not supported"}}},
+		{Name: "grab-mod", Values: []Value{{Name: "lctrl-lalt", Doc: "the default hot-key modifiers, Ctrl-Alt"},
+			{Name: "lshift-lctrl-lalt", Doc: "Shift-Ctrl-Alt"}, {Name: "rctrl", Doc: "right Ctrl"}}},
+		{Name: "integer-scale", Kind: KindBool, Doc: "Mimic's: scale the screen by whole multiples only (sharp pixels)"},
+	}},
+	{Name: "gtk", Reject: notYetMsg}, {Name: "curses", Reject: notYetMsg},
 	{Name: "cocoa", Reject: notYetMsg}, {Name: "egl-headless", Reject: notYetMsg},
 	{Name: "spice-app", Reject: notYetMsg}, {Name: "dbus", Reject: notYetMsg},
 }
