@@ -34,3 +34,7 @@ func (*desktop) run(m *virt.Machine) (int, error) { return m.Run() }
 
 // printStats prints nothing: there is no SDL audio.
 func (*desktop) printStats(io.Writer) {}
+
+// desktopArgs is the command line of a run without arguments: none, the
+// terminal demo (this build has no window).
+func desktopArgs() []string { return nil }

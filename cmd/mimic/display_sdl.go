@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"mimic/devices/audio"
@@ -78,6 +79,23 @@ func openDesktop(o *cli.Options, cfg *virt.Config, b *backends, stderr io.Writer
 		}
 	}
 	return d, nil
+}
+
+// desktopArgs is the command line of a run without arguments: on a
+// desktop (a display to open a window on), the graphical demo with its
+// screen, keyboard, tablet and, when the host can play it, sound; else
+// none (the terminal demo).
+func desktopArgs() []string {
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return nil
+	}
+	args := []string{"-display", "sdl", "-nic", "none", "-device", "virtio-gpu-device",
+		"-device", "virtio-keyboard-device", "-device", "virtio-tablet-device"}
+	if sink, err := sdlfront.OpenAudio(); err == nil {
+		sink.Close()
+		args = append(args, "-audiodev", "sdl,id=snd", "-device", "virtio-sound-device,audiodev=snd")
+	}
+	return args
 }
 
 // run runs the machine until the guest stops. With a window, the

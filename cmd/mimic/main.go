@@ -43,6 +43,12 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		// No arguments: the bundled demo, in a window when this build
+		// has SDL and there is a display (desktopArgs), else on the
+		// terminal.
+		args = desktopArgs()
+	}
 	opts, err := parse(args)
 	var help *cli.Help
 	if errors.As(err, &help) {
@@ -191,7 +197,13 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 	}
 
 	if demo {
-		m, err = virt.NewFromImage(cfg, "demo", roms.Demo)
+		// With a screen, the graphical demo (roms/gdemo); else the
+		// terminal one.
+		if cfg.RAMFB || hasDevice(o, virt.VirtioGPU) {
+			m, err = virt.NewFromImage(cfg, "gdemo", roms.GDemo)
+		} else {
+			m, err = virt.NewFromImage(cfg, "demo", roms.Demo)
+		}
 	} else {
 		m, err = virt.New(cfg)
 	}

@@ -758,6 +758,11 @@ int main(void)
     u32 tick = 0;
     for (;;) {
         poll_input();
+        /* The virt board's power button (PL061 line 3, gpio-keys): the
+         * window's close button presses it. GPIODATA is read through
+         * the address mask (bit 3 -> offset 4 << 3). */
+        if (*(volatile u32 *)(0x09030000 + (4u << 3)) & 8)
+            quit = 1;
         if (quit)
             break;
         render((int)tick);
