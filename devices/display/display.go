@@ -114,9 +114,13 @@ func (f *Frame) CopyRGBA(dst *image.RGBA, r image.Rectangle) {
 type Console struct {
 	post func(func())
 
-	mu          sync.Mutex
-	mode        Mode
-	pix         []byte
+	mu   sync.Mutex
+	mode Mode
+	pix  []byte
+	// lastMode and lastPix are the surface most recently removed, kept
+	// for Snapshot until a new one is set.
+	lastMode    Mode
+	lastPix     []byte
 	dirty       image.Rectangle
 	modeChanged bool
 	cursor      Cursor
@@ -156,6 +160,9 @@ func (c *Console) wake() {
 func (c *Console) SetMode(m Mode) {
 	if m == (Mode{}) {
 		c.mu.Lock()
+		if c.mode != (Mode{}) {
+			c.lastMode, c.lastPix = c.mode, c.pix
+		}
 		c.mode, c.pix, c.dirty, c.modeChanged = m, nil, image.Rectangle{}, true
 		c.wake()
 		c.mu.Unlock()
@@ -172,6 +179,7 @@ func (c *Console) SetMode(m Mode) {
 	}
 	c.mode = m
 	c.pix = make([]byte, m.Stride()*m.Height)
+	c.lastMode, c.lastPix = Mode{}, nil
 	c.dirty, c.modeChanged = m.Bounds(), true
 	c.wake()
 }
@@ -337,14 +345,24 @@ func (c *Console) SizeHint() (w, h int) {
 	return c.hintW, c.hintH
 }
 
-// Snapshot returns the screen as opaque RGBA (a 0x0 image when there is
-// no surface). The cursor is not drawn. It leaves the dirty state alone.
-// Any goroutine.
+// Snapshot returns the screen as opaque RGBA. When the guest has removed
+// its surface, it returns the last picture the surface held: a guest that
+// stops often takes its screen down first (Linux 6.12 resets every
+// virtio device at power-off, and virtio-gpu's reset disables its
+// scanout), and a screenshot taken as it stops should show what it
+// showed, not nothing. (QEMU's screendump shows its "Display output is
+// not active" placeholder then.) It is a 0x0 image when the console never
+// had a surface. The cursor is not drawn. It leaves the dirty state
+// alone. Any goroutine.
 func (c *Console) Snapshot() *image.RGBA {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	img := image.NewRGBA(c.mode.Bounds())
-	f := Frame{Mode: c.mode, Pix: c.pix, Stride: c.mode.Stride()}
+	mode, pix := c.mode, c.pix
+	if mode == (Mode{}) {
+		mode, pix = c.lastMode, c.lastPix
+	}
+	img := image.NewRGBA(mode.Bounds())
+	f := Frame{Mode: mode, Pix: pix, Stride: mode.Stride()}
 	f.CopyRGBA(img, img.Rect)
 	return img
 }

@@ -115,8 +115,9 @@ func TestUpdateDirtyAndSnapshot(t *testing.T) {
 			t.Errorf("short source: dirty %v, want (0,0)-(2,2)", f.Dirty)
 		}
 	})
-	c.SetMode(Mode{})
-	if err := c.WritePNG(&buf); err != ErrNoSurface {
+	// Without a surface ever: ErrNoSurface. (A removed surface leaves
+	// its last picture: TestSnapshotAfterSurfaceRemoved.)
+	if err := NewConsole(nil).WritePNG(&buf); err != ErrNoSurface {
 		t.Errorf("WritePNG without a surface: %v", err)
 	}
 }
@@ -189,4 +190,41 @@ func TestConcurrent(t *testing.T) {
 	}
 	close(done)
 	wg.Wait()
+}
+
+// TestSnapshotAfterSurfaceRemoved: a guest that removes its surface as it
+// stops (Linux 6.12 resets every virtio device at power-off, and
+// virtio-gpu's reset disables its scanout) still leaves the last picture
+// it showed for Snapshot, which --screenshot saves when the guest stops.
+// A console that never had a surface still has none, and a new surface
+// replaces the kept picture.
+func TestSnapshotAfterSurfaceRemoved(t *testing.T) {
+	c := NewConsole(nil)
+	if img := c.Snapshot(); !img.Rect.Empty() {
+		t.Fatalf("a new console's snapshot is %v, want empty", img.Rect)
+	}
+	m := Mode{Width: 4, Height: 2, Format: XRGB8888}
+	c.SetMode(m)
+	red := bytes.Repeat(pixel(XRGB8888, 0xff, 0, 0), 4*2)
+	c.Update(m.Bounds(), red, m.Stride())
+	c.SetMode(Mode{})
+	if got := c.Mode(); got != (Mode{}) {
+		t.Errorf("mode after removal %+v, want none", got)
+	}
+	img := c.Snapshot()
+	if img.Rect != m.Bounds() {
+		t.Fatalf("snapshot after removal is %v, want the last surface's %v", img.Rect, m.Bounds())
+	}
+	if got := img.RGBAAt(3, 1); got != (color.RGBA{0xff, 0, 0, 0xff}) {
+		t.Errorf("snapshot after removal: pixel (3,1) %v, want the last picture's red", got)
+	}
+	var buf bytes.Buffer
+	if err := c.WritePNG(&buf); err != nil {
+		t.Errorf("WritePNG after removal: %v", err)
+	}
+	m2 := Mode{Width: 2, Height: 2, Format: XRGB8888}
+	c.SetMode(m2)
+	if img := c.Snapshot(); img.Rect != m2.Bounds() || img.RGBAAt(0, 0) != (color.RGBA{0, 0, 0, 0xff}) {
+		t.Errorf("snapshot of a new surface: %v, pixel %v; want %v, black", img.Rect, img.RGBAAt(0, 0), m2.Bounds())
+	}
 }

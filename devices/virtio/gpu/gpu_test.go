@@ -514,6 +514,12 @@ func TestReset(t *testing.T) {
 	if m := r.con.Mode(); m != (display.Mode{}) || len(r.dev.resources) != 0 || r.dev.hostmem != 0 {
 		t.Errorf("after reset: mode %+v, %d resources, hostmem %d", m, len(r.dev.resources), r.dev.hostmem)
 	}
+	// Linux 6.12 resets the device as it powers off: a screenshot taken
+	// then still shows the last picture.
+	if img := r.con.Snapshot(); img.Rect != image.Rect(0, 0, 16, 16) {
+		t.Fatalf("snapshot after reset: %v, want the last 16x16 picture", img.Rect)
+	}
+	r.checkScreen(func(x, y int) color.RGBA { return colour(x, y, 1) })
 }
 
 func TestHintBeforeNew(t *testing.T) {
