@@ -16,7 +16,7 @@ RUNS=${RUNS:-3}
 GO=${GO:-go}
 command -v "$GO" >/dev/null || GO=/usr/local/go/bin/go
 
-[ -d "$GUESTS/modules" ] || scripts/fetch-guests.sh >/dev/null
+compgen -G "$GUESTS/modules/*/desktop.order" >/dev/null || scripts/fetch-guests.sh >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$GO" build -o "$tmp/iobench" ./conformance/linux/cmd/iobench

@@ -7,9 +7,11 @@
 #   - trixie's linux-image-6.12.*-armmp            -> DEST/trixie-armmp/vmlinuz
 #   - trixie's linux-image-6.12.*-armmp-lpae       -> DEST/trixie-armmp-lpae/vmlinuz
 #   - busybox-static                               -> DEST/busybox
-# and builds DEST/initrd.gz (newc cpio, gzip: busybox, its applet links and
-# an /init that mounts /proc, /sys, /dev, prints a marker and runs a shell on
-# ttyAMA0) with Go (conformance/linux/cmd/mkinitramfs). DEST defaults to
+# and builds DEST/initrd.gz (newc cpio, gzip: busybox, its applet links, an
+# /init that mounts /proc, /sys, /dev, prints a marker and runs a shell on
+# ttyAMA0, and each kernel's virtio and desktop modules from DEST/modules
+# with /bin/virtio-up and /bin/desktop-up to load them) with Go
+# (conformance/linux/cmd/mkinitramfs). DEST defaults to
 # .cache/guests. The exact kernel package names change with Debian point
 # releases; they are resolved from the linux-image-armmp and
 # linux-image-armmp-lpae meta-packages of each suite. DEST/manifest records
@@ -17,7 +19,8 @@
 #
 # Needs root (or sudo) once, for the apt set-up: the armhf architecture and a
 # trixie source pinned below the host's own suite, so nothing on the host is
-# upgraded from it.
+# upgraded from it; and kmod's depmod and modprobe, which resolve the
+# modules' dependencies (installed if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:-.cache/guests}
@@ -83,24 +86,68 @@ fetch() {
 	echo "fetch-guests: unpacked $(basename "$deb")" >&2
 }
 
-# modules PKGDIR: copy the kernel's virtio modules, uncompressed, to
-# $dest/modules/RELEASE for the initramfs (/sbin/virtio-up loads them).
+# The kernel modules the initramfs carries, by the name modprobe knows them.
+# virtio_mmio and its block, network and entropy drivers are loaded by
+# /bin/virtio-up; the desktop ones (display, input, sound: DRM and fbcon's
+# framebuffer, virtio input with evdev, ALSA with its OSS emulation so that
+# busybox can play through /dev/dsp) by /bin/desktop-up. Their dependencies
+# are resolved with depmod + modprobe --show-depends against the package's
+# own modules, so each kernel gets its own list, in load order.
+virtio_modules="virtio_mmio virtio_blk virtio_net virtio-rng"
+desktop_modules="virtio-gpu virtio_input evdev virtio_snd snd-pcm-oss"
+
+# depends MODDIR NAME...: the paths of the modules NAME... need, NAME...
+# included, in load order (one per line, each once).
+depends() {
+	local moddir=$1 rel base m
+	shift
+	rel=$(basename "$moddir")
+	base=$dest/depmod/$rel
+	if [ ! -f "$base/lib/modules/$rel/modules.dep" ]; then
+		# depmod wants BASE/lib/modules/REL; Debian's packages ship no
+		# modules.dep (the postinst makes it), so index a linked copy.
+		rm -rf "$base"
+		mkdir -p "$base/lib/modules/$rel"
+		ln -s "$(cd "$moddir" && pwd)/kernel" "$base/lib/modules/$rel/kernel"
+		cp "$moddir"/modules.order "$moddir"/modules.builtin* "$base/lib/modules/$rel/" 2>/dev/null || true
+		depmod -b "$base" "$rel"
+	fi
+	for m in "$@"; do
+		# A module the kernel lacks (bookworm 6.1 has no virtio_snd) or has
+		# built in prints no insmod line.
+		modprobe -d "$base" -S "$rel" --show-depends "$m" 2>/dev/null | sed -n 's/^insmod \([^ ]*\).*/\1/p' || true
+	done | awk '!seen[$0]++'
+}
+
+# modules PKGDIR: copy the kernel's virtio and desktop modules, uncompressed,
+# to $dest/modules/RELEASE for the initramfs, with the load orders
+# virtio.order and desktop.order (module names, one line each).
 modules() {
-	local moddir="" rel m f d
+	local moddir="" rel d f m name virtio
 	for d in "$1"/lib/modules/* "$1"/usr/lib/modules/*; do
 		[ -d "$d" ] && moddir=$d && break
 	done
 	[ -n "$moddir" ] || { echo "fetch-guests: no modules in $1" >&2; return 1; }
 	rel=$(basename "$moddir")
-	mkdir -p "$dest/modules/$rel"
-	for m in virtio_mmio virtio_blk failover net_failover virtio_net virtio-rng; do
-		f=$(find "$moddir" -name "$m.ko" -o -name "$m.ko.xz" | head -n1)
-		[ -n "$f" ] || continue
+	rm -rf "$dest/modules/$rel.tmp"
+	mkdir -p "$dest/modules/$rel.tmp"
+	virtio=$(depends "$moddir" $virtio_modules)
+	for f in $virtio $(depends "$moddir" $desktop_modules); do
+		name=$(basename "$f")
+		name=${name%.xz}
+		name=${name%.ko}
 		case $f in
-		*.xz) xz -dc "$f" >"$dest/modules/$rel/$m.ko" ;;
-		*) cp "$f" "$dest/modules/$rel/$m.ko" ;;
+		*.xz) xz -dc "$f" >"$dest/modules/$rel.tmp/$name.ko" ;;
+		*) cp "$f" "$dest/modules/$rel.tmp/$name.ko" ;;
 		esac
 	done
+	for f in $virtio; do m=$(basename "$f"); m=${m%.xz}; echo "${m%.ko}"; done >"$dest/modules/$rel.tmp/virtio.order"
+	for f in $(depends "$moddir" $desktop_modules); do
+		m=$(basename "$f"); m=${m%.xz}; m=${m%.ko}
+		grep -qx "$m" "$dest/modules/$rel.tmp/virtio.order" || echo "$m"
+	done >"$dest/modules/$rel.tmp/desktop.order"
+	rm -rf "$dest/modules/$rel"
+	mv "$dest/modules/$rel.tmp" "$dest/modules/$rel"
 }
 
 kernel() { # kernel NAME META SUITE
@@ -114,6 +161,8 @@ kernel() { # kernel NAME META SUITE
 }
 
 setup_apt
+PATH=$PATH:/usr/sbin:/sbin
+command -v depmod >/dev/null && command -v modprobe >/dev/null || scripts/apt-install.sh kmod
 mkdir -p "$dest/pkg"
 : >"$dest/manifest.tmp"
 kernel bookworm-armmp linux-image-armmp bookworm

@@ -22,7 +22,7 @@ if [ "${1:-}" = "--qemu" ]; then
 else
 	CGO_ENABLED=0 "$GO" build -o bin/mimic ./cmd/mimic
 fi
-[ -f .cache/guests/manifest ] && [ -f .cache/guests/initrd.gz ] && [ -d .cache/guests/modules ] || scripts/fetch-guests.sh
+[ -f .cache/guests/manifest ] && [ -f .cache/guests/initrd.gz ] && compgen -G ".cache/guests/modules/*/desktop.order" >/dev/null || scripts/fetch-guests.sh
 out=.cache/linux-acceptance
 mkdir -p "$out"
 export MIMIC_LINUX_EMULATOR="$emulator"

@@ -12,7 +12,7 @@ command -v "$GO" >/dev/null || GO=/usr/local/go/bin/go
 n=${1:-200}
 shift || true
 CGO_ENABLED=0 "$GO" build -o bin/mimic ./cmd/mimic
-[ -f .cache/guests/manifest ] && [ -f .cache/guests/initrd.gz ] && [ -d .cache/guests/modules ] || scripts/fetch-guests.sh
+[ -f .cache/guests/manifest ] && [ -f .cache/guests/initrd.gz ] && compgen -G ".cache/guests/modules/*/desktop.order" >/dev/null || scripts/fetch-guests.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$GO" build -o "$tmp/soak" ./conformance/linux/cmd/soak

@@ -86,16 +86,38 @@ exit 0
 // device drivers as modules.
 var VirtioModules = []string{"virtio_mmio", "virtio_blk", "failover", "net_failover", "virtio_net", "virtio-rng"}
 
-// virtioUp is /sbin/virtio-up: it loads VirtioModules for the running
-// kernel (those the archive has), so a test can reach the virtio devices
-// from the initramfs shell. Already loaded or built-in ones are fine.
-const virtioUp = `#!/bin/sh
-d=/lib/modules/$(uname -r)
-[ -d "$d" ] || { echo "virtio-up: no modules for $(uname -r)"; exit 1; }
-for m in ` + "$(cat $d/order)" + `; do
-	insmod "$d/$m.ko" 2>/dev/null || grep -q "^$(echo $m | tr - _) " /proc/modules || { echo "virtio-up: $m failed"; exit 1; }
+// DesktopModules are the kernel modules /bin/desktop-up loads when the
+// archive has no resolved order for a kernel (Modules.Desktop), in
+// dependency order as Debian's armmp 6.12 kernels need them: DRM and the
+// virtio-gpu driver (fbcon and the framebuffer core are built in), virtio
+// input with evdev, and ALSA with the virtio sound driver and the OSS
+// emulation that lets busybox play through /dev/dsp.
+var DesktopModules = []string{
+	"drm", "drm_kms_helper", "drm_shmem_helper", "virtio_dma_buf", "virtio-gpu",
+	"virtio_input", "evdev",
+	"soundcore", "snd", "snd-timer", "snd-pcm", "virtio_snd", "snd-mixer-oss", "snd-pcm-oss",
+}
+
+// loadModules is the body of the module loaders: it loads the modules
+// named in the running kernel's ORDER file (those the archive has).
+// Already loaded or built-in ones are fine.
+func loadModules(name, order string) string {
+	return `d=/lib/modules/$(uname -r)
+[ -d "$d" ] || { echo "` + name + `: no modules for $(uname -r)"; exit 1; }
+for m in $(cat $d/` + order + `); do
+	insmod "$d/$m.ko" 2>/dev/null || grep -q "^$(echo $m | tr - _) " /proc/modules || { echo "` + name + `: $m failed"; exit 1; }
 done
 `
+}
+
+// virtioUp is /sbin/virtio-up: it loads the virtio modules (VirtioModules
+// or Modules.Virtio) for the running kernel, so a test can reach the
+// virtio devices from the initramfs shell.
+var virtioUp = "#!/bin/sh\n" + loadModules("virtio-up", "order")
+
+// desktopUp is /sbin/desktop-up: virtio-up, then the display, input and
+// sound modules (Modules.Desktop).
+var desktopUp = "#!/bin/sh\nvirtio-up || exit 1\n" + loadModules("desktop-up", "desktop.order")
 
 // Applets returns the applet names compiled into a busybox binary, read
 // from its applet_names table: the applet names sorted and NUL-separated,
@@ -143,17 +165,22 @@ func validApplet(s string) bool {
 }
 
 // Modules are uncompressed kernel modules for one kernel release, by
-// module name (VirtioModules).
+// module name, and the orders the loaders load them in.
 type Modules struct {
 	Release string
 	ByName  map[string][]byte
+	// Virtio is /bin/virtio-up's load order (VirtioModules when nil),
+	// Desktop /bin/desktop-up's (DesktopModules when nil). Names
+	// missing from ByName are left out.
+	Virtio, Desktop []string
 }
 
 // Build writes the gzip-compressed archive for busybox (a static armhf
 // busybox binary) to w: /bin/busybox with a link in /bin for each applet,
 // /sbin, /usr/bin and /usr/sbin linking to /bin, /init, /sbin/virtio-up,
-// /dev/console, the mount points and BlobPath, and each kernel's modules
-// in /lib/modules/RELEASE with the order virtio-up loads them in. The
+// /bin/desktop-up, /dev/console, the mount points and BlobPath, and each
+// kernel's modules in /lib/modules/RELEASE with the orders virtio-up
+// (order) and desktop-up (desktop.order) load them in. The
 // output depends only on its inputs.
 func Build(w io.Writer, busybox []byte, mods ...Modules) error {
 	applets, err := Applets(busybox)
@@ -186,22 +213,39 @@ func Build(w io.Writer, busybox []byte, mods ...Modules) error {
 		func() error { return cw.File("etc/passwd", 0o644, []byte("root:x:0:0:root:/root:/bin/sh\n")) },
 		func() error { return cw.File(BlobPath[1:], 0o644, Blob()) },
 		func() error { return cw.File("bin/virtio-up", 0o755, []byte(virtioUp)) },
+		func() error { return cw.File("bin/desktop-up", 0o755, []byte(desktopUp)) },
 		func() error { return cw.File("bin/udhcpc-script", 0o755, []byte(udhcpcScript)) },
 	}
 	slices.SortFunc(mods, func(a, b Modules) int { return strings.Compare(a.Release, b.Release) })
 	for _, m := range mods {
 		dir := "lib/modules/" + m.Release
 		steps = append(steps, func() error { return cw.Dir(dir, 0o755) })
-		var order []string
-		for _, name := range VirtioModules {
-			ko, ok := m.ByName[name]
-			if !ok {
-				continue
-			}
-			order = append(order, name)
-			steps = append(steps, func() error { return cw.File(dir+"/"+name+".ko", 0o644, ko) })
+		virtio, desktop := m.Virtio, m.Desktop
+		if virtio == nil {
+			virtio = VirtioModules
 		}
-		steps = append(steps, func() error { return cw.File(dir+"/order", 0o644, []byte(strings.Join(order, " ")+"\n")) })
+		if desktop == nil {
+			desktop = DesktopModules
+		}
+		added := map[string]bool{}
+		for _, o := range []struct {
+			file  string
+			names []string
+		}{{"order", virtio}, {"desktop.order", desktop}} {
+			var order []string
+			for _, name := range o.names {
+				ko, ok := m.ByName[name]
+				if !ok {
+					continue
+				}
+				order = append(order, name)
+				if !added[name] {
+					added[name] = true
+					steps = append(steps, func() error { return cw.File(dir+"/"+name+".ko", 0o644, ko) })
+				}
+			}
+			steps = append(steps, func() error { return cw.File(dir+"/"+o.file, 0o644, []byte(strings.Join(order, " ")+"\n")) })
+		}
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {

@@ -172,3 +172,70 @@ func TestBlob(t *testing.T) {
 		t.Errorf("BlobSHA256 = %s", got)
 	}
 }
+
+// TestBuildModules checks the module directories: each kernel's modules
+// once, with virtio-up's order file and desktop-up's, given or default.
+func TestBuildModules(t *testing.T) {
+	bb := fakeBusybox(applets...)
+	ko := func(name string) []byte { return []byte("\x7fELF " + name) }
+	mods := []Modules{
+		{ // Resolved orders, as scripts/fetch-guests.sh writes them.
+			Release: "6.12.0-armmp",
+			ByName: map[string][]byte{
+				"virtio_mmio": ko("virtio_mmio"), "virtio_blk": ko("virtio_blk"),
+				"drm": ko("drm"), "virtio-gpu": ko("virtio-gpu"), "snd": ko("snd"), "virtio_snd": ko("virtio_snd"),
+			},
+			Virtio:  []string{"virtio_mmio", "virtio_blk"},
+			Desktop: []string{"virtio_mmio", "drm", "virtio-gpu", "snd", "virtio_snd", "missing"},
+		},
+		{ // Default orders; no virtio_snd.
+			Release: "6.1.0-armmp",
+			ByName:  map[string][]byte{"virtio_mmio": ko("virtio_mmio"), "drm": ko("drm"), "virtio-gpu": ko("virtio-gpu")},
+		},
+	}
+	var out bytes.Buffer
+	if err := Build(&out, bb, mods...); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := Read(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name, "lib/modules/") && !e.IsDir {
+			if _, dup := got[e.Name]; dup {
+				t.Errorf("duplicate entry %s", e.Name)
+			}
+			got[e.Name] = string(e.Data)
+		}
+		if e.Name == "bin/desktop-up" {
+			s := string(e.Data)
+			if e.Mode != 0o100755 || !strings.HasPrefix(s, "#!/bin/sh\nvirtio-up || exit 1\n") || !strings.Contains(s, "desktop.order") {
+				t.Errorf("bin/desktop-up: mode %o\n%s", e.Mode, s)
+			}
+		}
+	}
+	want := map[string]string{
+		"lib/modules/6.12.0-armmp/virtio_mmio.ko": "\x7fELF virtio_mmio",
+		"lib/modules/6.12.0-armmp/virtio_blk.ko":  "\x7fELF virtio_blk",
+		"lib/modules/6.12.0-armmp/drm.ko":         "\x7fELF drm",
+		"lib/modules/6.12.0-armmp/virtio-gpu.ko":  "\x7fELF virtio-gpu",
+		"lib/modules/6.12.0-armmp/snd.ko":         "\x7fELF snd",
+		"lib/modules/6.12.0-armmp/virtio_snd.ko":  "\x7fELF virtio_snd",
+		"lib/modules/6.12.0-armmp/order":          "virtio_mmio virtio_blk\n",
+		"lib/modules/6.12.0-armmp/desktop.order":  "virtio_mmio drm virtio-gpu snd virtio_snd\n",
+		"lib/modules/6.1.0-armmp/virtio_mmio.ko":  "\x7fELF virtio_mmio",
+		"lib/modules/6.1.0-armmp/drm.ko":          "\x7fELF drm",
+		"lib/modules/6.1.0-armmp/virtio-gpu.ko":   "\x7fELF virtio-gpu",
+		"lib/modules/6.1.0-armmp/order":           "virtio_mmio\n",
+		"lib/modules/6.1.0-armmp/desktop.order":   "drm virtio-gpu\n",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("lib/modules (-want +got):\n%s", diff)
+	}
+}

@@ -4,7 +4,10 @@
 //	go run ./conformance/linux/cmd/mkinitramfs -busybox busybox [-modules DIR] -o initrd.gz
 //
 // DIR holds one directory per kernel release with that kernel's
-// uncompressed virtio modules (NAME.ko, see initramfs.VirtioModules).
+// uncompressed modules (NAME.ko) and, optionally, the load orders
+// virtio.order and desktop.order (module names, as scripts/fetch-guests.sh
+// resolves them; initramfs.VirtioModules and initramfs.DesktopModules
+// otherwise).
 //
 // It also writes OUT.sha256 beside it: the expected sha256sum line of the
 // archive's test file.
@@ -12,10 +15,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"mimic/conformance/linux/initramfs"
 )
@@ -46,11 +52,28 @@ func run(bb, modDir, out string) error {
 			return err
 		}
 		for _, r := range releases {
+			if !r.IsDir() || strings.HasSuffix(r.Name(), ".tmp") {
+				continue // fetch-guests.sh's work in progress
+			}
+			dir := filepath.Join(modDir, r.Name())
 			m := initramfs.Modules{Release: r.Name(), ByName: map[string][]byte{}}
-			for _, name := range initramfs.VirtioModules {
-				ko, err := os.ReadFile(filepath.Join(modDir, r.Name(), name+".ko"))
-				if err == nil {
-					m.ByName[name] = ko
+			m.Virtio, err = readOrder(filepath.Join(dir, "virtio.order"))
+			if err != nil {
+				return err
+			}
+			m.Desktop, err = readOrder(filepath.Join(dir, "desktop.order"))
+			if err != nil {
+				return err
+			}
+			for _, list := range [][]string{m.Virtio, m.Desktop, initramfs.VirtioModules, initramfs.DesktopModules} {
+				for _, name := range list {
+					if _, ok := m.ByName[name]; ok {
+						continue
+					}
+					ko, err := os.ReadFile(filepath.Join(dir, name+".ko"))
+					if err == nil {
+						m.ByName[name] = ko
+					}
 				}
 			}
 			mods = append(mods, m)
@@ -69,4 +92,17 @@ func run(bb, modDir, out string) error {
 	}
 	sum := fmt.Sprintf("%s  %s\n", initramfs.BlobSHA256(), initramfs.BlobPath)
 	return os.WriteFile(out+".sha256", []byte(sum), 0o644)
+}
+
+// readOrder reads a load order file: module names separated by white
+// space. A missing file gives nil (the default order).
+func readOrder(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{}, strings.Fields(string(b))...), nil
 }
