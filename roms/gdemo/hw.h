@@ -1,6 +1,6 @@
 /*
  * Hardware of the QEMU-compatible "virt" board that the graphical demo uses
- * directly: PL011 UART, GICv2, the generic timer (CP15), semihosting.
+ * directly: GICv2, the generic timer (CP15), semihosting.
  * The MMU stays off, so every address is physical and every access is
  * strongly ordered; barriers are still written where the virtio spec
  * asks for them.
@@ -13,18 +13,13 @@
 typedef int8_t s8;
 typedef int16_t s16;
 
+#include "uart.h" /* ../lib: the PL011 console */
+
 #define REG32(a) (*(volatile u32 *)(a))
 #define REG8(a) (*(volatile u8 *)(a))
 
 static inline void mb(void) { __asm__ volatile("dmb" ::: "memory"); }
 
-/* PL011 (ARM DDI 0183). */
-#define UART_BASE 0x09000000u
-#define UARTDR REG32(UART_BASE + 0x00)
-#define UARTFR REG32(UART_BASE + 0x18)
-#define UARTLCR_H REG32(UART_BASE + 0x2c)
-#define UARTCR REG32(UART_BASE + 0x30)
-#define FR_TXFF (1u << 5)
 
 /* GICv2 distributor and CPU interface (ARM IHI 0048B). */
 #define GICD_BASE 0x08000000u
@@ -69,10 +64,5 @@ static inline void wfi(void) { __asm__ volatile("dsb; wfi" ::: "memory"); }
 #define SYS_WRITE0 0x04
 #define SYS_GET_CMDLINE 0x15
 
-void uart_init(void);
-void uart_putc(char c);
-void uart_puts(const char *s);
-void uart_dec(u32 v);
-void uart_hex(u32 v);
 
 #endif

@@ -20,48 +20,6 @@
 #include "virtio.h"
 #include "gfx.h"
 
-/* ---- UART ---- */
-
-void uart_init(void)
-{
-    UARTCR = 0;
-    UARTLCR_H = 0x70;
-    UARTCR = (1u << 8) | 1u;
-}
-
-void uart_putc(char c)
-{
-    if (c == '\n')
-        uart_putc('\r');
-    while (UARTFR & FR_TXFF)
-        ;
-    UARTDR = (u8)c;
-}
-
-void uart_puts(const char *s)
-{
-    while (*s)
-        uart_putc(*s++);
-}
-
-void uart_dec(u32 v)
-{
-    char b[12];
-    int n = 0;
-    do {
-        b[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        uart_putc(b[--n]);
-}
-
-void uart_hex(u32 v)
-{
-    for (int i = 7; i >= 0; i--)
-        uart_putc("0123456789abcdef"[(v >> (4 * i)) & 15]);
-}
-
 static char *utoa(u32 v, char *end)
 {
     *--end = 0;
@@ -199,7 +157,7 @@ static void probe(void)
             continue;
         u32 ver = vmmio_read(base, VMMIO_VERSION);
         uart_puts("  virtio-mmio@");
-        uart_hex(base);
+        uart_hex(base, 8);
         uart_puts(": device ");
         uart_dec(id);
         if (ver != 2) {

@@ -1,4 +1,5 @@
-/* PL011 UART on the "virt" board (ARM DDI 0183): DR at +0x00, FR at +0x18. */
+/* PL011 UART on the "virt" board (ARM DDI 0183): DR at +0x00, FR at +0x18.
+ * Polled output for the ROMs; uart.c. */
 #ifndef UART_H
 #define UART_H
 
