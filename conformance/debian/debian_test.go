@@ -4,8 +4,6 @@ package debian
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -100,8 +98,7 @@ func sha256File(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return guest.HexSHA256(b)
 }
 
 // session is one boot of the Debian system.
@@ -222,7 +219,7 @@ func TestDebianDisk(t *testing.T) {
 	go srv.Serve(ln)
 	defer srv.Close()
 	httpPort := ln.Addr().(*net.TCPAddr).Port
-	sshPort := freePort(t)
+	sshPort := guest.FreePort(t)
 
 	// The root disk last: QEMU (and Mimic) plug the first virtio device
 	// into the highest slot, which the guest probes last, so the last
@@ -251,8 +248,8 @@ func TestDebianDisk(t *testing.T) {
 		}
 		// systemd-networkd has had DHCP; wait for the address.
 		s.run("for i in $(seq 120); do ip -4 addr show eth0 | grep -q 'inet 10.0.2.15/24' && break; sleep 1; done; ip -4 addr show eth0 | grep 'inet 10.0.2.15/24'")
-		if got := s.run(fmt.Sprintf("wget -q -O - http://10.0.2.2:%d/blob | sha256sum", httpPort)); !strings.HasPrefix(got, hexSHA(blob)) {
-			t.Errorf("download through 10.0.2.2: %s, want %s", got, hexSHA(blob))
+		if got := s.run(fmt.Sprintf("wget -q -O - http://10.0.2.2:%d/blob | sha256sum", httpPort)); !strings.HasPrefix(got, guest.HexSHA256(blob)) {
+			t.Errorf("download through 10.0.2.2: %s, want %s", got, guest.HexSHA256(blob))
 		}
 		banner, err := readBanner(fmt.Sprintf("127.0.0.1:%d", sshPort), 2*time.Minute)
 		if err != nil || !strings.HasPrefix(banner, "SSH-2.0-") {
@@ -373,20 +370,7 @@ func TestDebianDisk(t *testing.T) {
 	})
 }
 
-func hexSHA(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 // readBanner connects to addr and returns the first line the server
 // sends, retrying until limit while the guest's server starts.

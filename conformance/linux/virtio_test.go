@@ -5,8 +5,6 @@ package linux
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -67,7 +65,7 @@ func TestVirtioDevices(t *testing.T) {
 			go srv.Serve(ln)
 			defer srv.Close()
 			httpPort := ln.Addr().(*net.TCPAddr).Port
-			fwdPort := freePort(t)
+			fwdPort := guest.FreePort(t)
 
 			extra := []string{
 				"-drive", "file=" + diskPath + ",format=raw,if=none,id=d0",
@@ -120,8 +118,8 @@ func TestVirtioDevices(t *testing.T) {
 			if got := run("echo $(cat /sys/block/vda/serial)"); got != "mimic-disk" {
 				t.Errorf("vda serial %q", got)
 			}
-			if got := run("dd if=/dev/vda bs=1M 2>/dev/null | sha256sum"); !strings.HasPrefix(got, hexSHA(disk)) {
-				t.Errorf("guest reads vda as %s, host wrote %s", got, hexSHA(disk))
+			if got := run("dd if=/dev/vda bs=1M 2>/dev/null | sha256sum"); !strings.HasPrefix(got, guest.HexSHA256(disk)) {
+				t.Errorf("guest reads vda as %s, host wrote %s", got, guest.HexSHA256(disk))
 			}
 			run("dd if=" + initramfs.BlobPath + " of=/dev/vda bs=64k seek=16 conv=fsync 2>/dev/null")
 			onHost, err := os.ReadFile(diskPath)
@@ -146,11 +144,11 @@ func TestVirtioDevices(t *testing.T) {
 			if tc.restrict {
 				// restrict=on: the guest reaches nothing outside,
 				// the host's loopback included.
-				if got := run(fetch); strings.HasPrefix(got, hexSHA(blob)) {
+				if got := run(fetch); strings.HasPrefix(got, guest.HexSHA256(blob)) {
 					t.Errorf("restrict=on: the guest fetched from the host")
 				}
-			} else if got := run(fetch); !strings.HasPrefix(got, hexSHA(blob)) {
-				t.Errorf("download through 10.0.2.2: sha256 %s, want %s", got, hexSHA(blob))
+			} else if got := run(fetch); !strings.HasPrefix(got, guest.HexSHA256(blob)) {
+				t.Errorf("download through 10.0.2.2: sha256 %s, want %s", got, guest.HexSHA256(blob))
 			}
 			run("mkdir -p /srv && cp " + initramfs.BlobPath + " /srv/blob && httpd -p 8080 -h /srv")
 			resp, err := httpGet(fmt.Sprintf("http://127.0.0.1:%d/blob", fwdPort), 60*time.Second)
@@ -173,22 +171,7 @@ func TestVirtioDevices(t *testing.T) {
 	}
 }
 
-func hexSHA(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
 
-// freePort returns a loopback TCP port nobody listens on (a small race
-// with other processes is accepted).
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 // httpGet fetches url, retrying until the server answers or limit passes.
 func httpGet(url string, limit time.Duration) ([]byte, error) {
