@@ -370,8 +370,6 @@ func TestDebianDisk(t *testing.T) {
 	})
 }
 
-
-
 // readBanner connects to addr and returns the first line the server
 // sends, retrying until limit while the guest's server starts.
 func readBanner(addr string, limit time.Duration) (string, error) {

@@ -171,8 +171,6 @@ func TestVirtioDevices(t *testing.T) {
 	}
 }
 
-
-
 // httpGet fetches url, retrying until the server answers or limit passes.
 func httpGet(url string, limit time.Duration) ([]byte, error) {
 	deadline := time.Now().Add(limit)
