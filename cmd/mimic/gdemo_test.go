@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -57,18 +58,77 @@ func differing(a, b image.Image) int {
 	return n
 }
 
+// gdemoHalted runs the demo to frame 60 with "halt" (record-qemu.sh's
+// run), feeds it script (an input script that ends with Esc, which ends
+// the halt) and returns Mimic's screenshot of the frame then on screen.
+func gdemoHalted(t *testing.T, script string) image.Image {
+	t.Helper()
+	dir := t.TempDir()
+	keys, shot := filepath.Join(dir, "input.keys"), filepath.Join(dir, "mimic.png")
+	if err := os.WriteFile(keys, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runMimic(t, gdemoArgs("frames=60 halt", "--input-script", keys, "--screenshot", shot)...)
+	if code != 0 || !strings.Contains(stdout, "frames shown 60, skipped 0") || !strings.Contains(stdout, "gpu errors 0") {
+		t.Fatalf("the demo did not show its 60 frames and stop (exit %d):\n%s\n%s", code, stdout, stderr)
+	}
+	return readPNG(t, shot)
+}
+
+// matchQEMU compares got with QEMU's screendump testdata/name; on a
+// difference it keeps got in the temporary directory for inspection.
+func matchQEMU(t *testing.T, got image.Image, name, what string) {
+	t.Helper()
+	want := readPNG(t, filepath.Join(gdemoDir, "testdata", name))
+	n := differing(got, want)
+	if n == 0 {
+		return
+	}
+	kept := "Mimic's is " + keepPNG(got, "mimic-"+strings.TrimSuffix(name, ".png")+"-*.png")
+	t.Errorf("%s differs from QEMU's (%s) in %d pixels (size %v, QEMU's %v); %s",
+		what, name, n, got.Bounds(), want.Bounds(), kept)
+}
+
+// keepPNG writes img to a new file in the temporary directory (named by
+// pattern, as for os.CreateTemp) that outlives the test, and returns its
+// name or why there is none.
+func keepPNG(img image.Image, pattern string) string {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		return fmt.Sprintf("not kept (%v)", err)
+	}
+	err = png.Encode(f, img)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Sprintf("not kept (%v)", err)
+	}
+	return f.Name()
+}
+
 // TestGDemoMatchesQEMU compares the demo's frame 60 on Mimic's virtio-gpu
 // with QEMU's screendump of the same run (roms/gdemo/record-qemu.sh).
 func TestGDemoMatchesQEMU(t *testing.T) {
-	shot := filepath.Join(t.TempDir(), "mimic.png")
-	_, stdout, stderr := runMimic(t, gdemoArgs("frames=60 halt", "--screenshot", shot)...)
-	if !strings.Contains(stdout, "frames shown 60, skipped 0") || !strings.Contains(stdout, "gpu errors 0") {
-		t.Fatalf("the demo did not show its 60 frames:\n%s\n%s", stdout, stderr)
-	}
-	got, want := readPNG(t, shot), readPNG(t, filepath.Join(gdemoDir, "testdata", "qemu-frame60.png"))
-	if n := differing(got, want); n != 0 {
-		t.Errorf("frame 60 differs from QEMU's in %d pixels (size %v, QEMU's %v)", n, got.Bounds(), want.Bounds())
-	}
+	matchQEMU(t, gdemoHalted(t, "1500ms key esc\n"), "qemu-frame60.png", "frame 60")
+}
+
+// gdemoKeys presses the keys of record-qemu.sh's KEYS, after the demo has
+// halted on frame 60 (at 983 ms); only how many presses of which key
+// matter, not when.
+const gdemoKeys = `1100ms key right
+1200ms key right
+1300ms key right
+1400ms key down
+1500ms key down
+1700ms key esc
+`
+
+// TestGDemoKeysMatchQEMU compares the halted demo's frame 60 after
+// scripted arrow keys, which move the cube, with QEMU's screendump after
+// the same keys sent through its monitor (roms/gdemo/record-qemu.sh).
+func TestGDemoKeysMatchQEMU(t *testing.T) {
+	matchQEMU(t, gdemoHalted(t, gdemoKeys), "qemu-keys.png", "frame 60 after the arrow keys")
 }
 
 // TestGDemoInputAndSound types arrow keys and clicks through an input

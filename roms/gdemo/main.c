@@ -11,10 +11,17 @@
  * milliseconds is the same on every run.
  *
  * Stopping: Esc, or "frames=N" on the semihosting command line (-append
- * "frames=N"; add "halt" to idle with the last frame on screen instead of
- * exiting), which stops after frame N-1, i.e. (N-1)/60 s of virtual
+ * "frames=N"), which stops after frame N-1, i.e. (N-1)/60 s of virtual
  * time. Both leave through semihosting SYS_EXIT with status 0; without
  * semihosting the program idles instead.
+ *
+ * "halt" (-append "frames=N halt") keeps the last frame on screen for an
+ * emulator's screendump, and stays interactive without animating: every
+ * 10 ms of virtual time it polls its input, each arrow key press moves the
+ * cube 40 pixels (any key press recolours it, as always) and the frame is
+ * drawn again with the same tick, so the picture depends only on N and the
+ * keys pressed, never on when or for how long (QEMU's monitor cannot time
+ * its sendkey). Esc ends the halt, then the program stops as above.
  */
 #include "hw.h"
 #include "virtio.h"
@@ -49,7 +56,7 @@ __asm__(".section .text\n"
 extern const u32 probe_vectors[];
 
 static int have_semi;
-static int halt_at_end; /* "halt": idle instead of exiting (for screendump) */
+static int halt_at_end; /* "halt": stay on the last frame (for screendump) */
 
 static u32 parse_frames(void)
 {
@@ -260,6 +267,7 @@ static void background_init(void)
 #define NSTARS 240
 static struct {
     s32 x, y, z;
+    int shown; /* drawn in the last frame */
 } stars[NSTARS];
 
 static void star_spawn(int i, int far)
@@ -278,16 +286,22 @@ static void stars_step(void)
     }
 }
 
-static void stars_draw(void)
+/* stars_draw respawns the stars that left the screen (they show from the
+ * next frame on); again draws the last frame's stars, no others. */
+static void stars_draw(int again)
 {
     for (int i = 0; i < NSTARS; i++) {
+        if (again && !stars[i].shown)
+            continue;
         int z = stars[i].z;
         int sx = W / 2 + stars[i].x * (W / 8) / z;
         int sy = H / 2 + stars[i].y * (W / 8) / z;
+        stars[i].shown = 0;
         if (sx < 0 || sy < 0 || sx >= W || sy >= H) {
             star_spawn(i, 1);
             continue;
         }
+        stars[i].shown = 1;
         int b = 255 - z / 6;
         int s = z < 300 ? 3 : z < 600 ? 2 : 1;
         fill(sx, sy, s, s, rgb(b, b, b * 7 / 8 + 32));
@@ -305,6 +319,23 @@ static const s8 cube_v[8][3] = {{-1, -1, -1}, {1, -1, -1}, {1, 1, -1}, {-1, 1, -
 static const u8 cube_e[12][2] = {{0, 1}, {1, 2}, {2, 3}, {3, 0}, {4, 5}, {5, 6},
                                  {6, 7}, {7, 4}, {0, 4}, {1, 5}, {2, 6}, {3, 7}};
 
+/* cube_clamp keeps the cube's centre a sixth of the height from the edges;
+ * it reports whether it had to, horizontally (1), vertically (2). */
+static int cube_clamp(void)
+{
+    s32 m = (H / 6) << 8;
+    int hit = 0;
+    if (cube_x < m || cube_x > (W << 8) - m) {
+        cube_x = cube_x < m ? m : (W << 8) - m;
+        hit |= 1;
+    }
+    if (cube_y < m || cube_y > (H << 8) - m) {
+        cube_y = cube_y < m ? m : (H << 8) - m;
+        hit |= 2;
+    }
+    return hit;
+}
+
 static void cube_step(void)
 {
     const s32 acc = 96, maxv = 12 << 8;
@@ -316,15 +347,11 @@ static void cube_step(void)
     cube_vy = cube_vy > maxv ? maxv : cube_vy < -maxv ? -maxv : cube_vy;
     cube_x += cube_vx;
     cube_y += cube_vy;
-    s32 m = (H / 6) << 8;
-    if (cube_x < m || cube_x > (W << 8) - m) {
-        cube_vx = -cube_vx;
-        cube_x = cube_x < m ? m : (W << 8) - m;
-    }
-    if (cube_y < m || cube_y > (H << 8) - m) {
+    int hit = cube_clamp();
+    if (hit & 1)
+        cube_vx = -cube_vx; /* bounce */
+    if (hit & 2)
         cube_vy = -cube_vy;
-        cube_y = cube_y < m ? m : (H << 8) - m;
-    }
     cube_ax += 3 * cube_spin;
     cube_ay += 5 * cube_spin;
     cube_az += 2 * cube_spin;
@@ -544,10 +571,12 @@ static void hud_draw(int tick)
     text((W - text_width(help, s)) / 2, H - 16 * s, s, help, 0xa0a8d0);
 }
 
-static void render(int tick)
+/* render draws frame tick; again: the same frame once more, after input
+ * while halted (nothing has moved but what the input moved). */
+static void render(int tick, int again)
 {
     erase_old();
-    stars_draw();
+    stars_draw(again);
     banner_draw(tick);
     hud_draw(tick);
     cube_draw();
@@ -573,11 +602,14 @@ static void present_none(int x, int y, int w, int h) { (void)x, (void)y, (void)w
 #define REL_X 0
 #define REL_Y 1
 
-static int quit;
-static u32 keys_pressed, clicks;
+#define HALT_STEP 40 /* pixels an arrow key moves the cube while halted */
+
+static int quit, halted;
+static u32 keys_pressed, clicks, events;
 
 static void handle_event(struct inputdev *d, const struct input_event_v *e)
 {
+    events++;
     if (e->type == EV_KEY) {
         int down = e->value != 0;
         if (e->code >= BTN_MOUSE && e->code <= BTN_TASK) {
@@ -609,6 +641,18 @@ static void handle_event(struct inputdev *d, const struct input_event_v *e)
             beep(2);
             return;
         }
+        if (halted) {
+            int dx = 0, dy = 0;
+            switch (e->code) {
+            case KEY_LEFT: dx = -HALT_STEP; break;
+            case KEY_RIGHT: dx = HALT_STEP; break;
+            case KEY_UP: dy = -HALT_STEP; break;
+            case KEY_DOWN: dy = HALT_STEP; break;
+            }
+            cube_x += dx << 8;
+            cube_y += dy << 8;
+            cube_clamp();
+        }
         cube_hue += 37;
         beep(0);
     } else if (e->type == EV_ABS && (e->code == ABS_X || e->code == ABS_Y)) {
@@ -638,6 +682,42 @@ static void poll_input(void)
     for (int i = 0; i < ninputs; i++)
         while (input_poll(&inputs[i], &e))
             handle_event(&inputs[i], &e);
+    /* The virt board's power button (PL061 line 3, gpio-keys): the
+     * window's close button presses it. GPIODATA is read through the
+     * address mask (bit 3 -> offset 4 << 3). */
+    if (*(volatile u32 *)(0x09030000 + (4u << 3)) & 8)
+        quit = 1;
+}
+
+static void show(int tick, int again)
+{
+    render(tick, again);
+    if (gpu.present) {
+        present(present_rect);
+        gpu_sync(&gpu);
+    } else {
+        present(present_none); /* ramfb scans RAM itself */
+    }
+}
+
+/* halt keeps frame tick on screen until Esc (or the power button), polling
+ * the input every 10 ms of virtual time; nothing animates. Input draws the
+ * frame again: an arrow key press has moved the cube a fixed step, so the
+ * picture depends on the presses, not on their timing. */
+static void halt(int tick)
+{
+    uart_puts("  halted\n");
+    halted = 1;
+    for (;;) {
+        u32 seen = events;
+        poll_input();
+        if (quit)
+            return;
+        if (events != seen)
+            show(tick, 1);
+        sound_poll(&snd);
+        wait_until(cntvct() + freq / 100);
+    }
 }
 
 /* ---- main ---- */
@@ -646,14 +726,6 @@ static void poll_input(void)
  * through semihosting; without semihosting the program idles instead. */
 static int stop(int status)
 {
-    if (halt_at_end) {
-        /* The last frame stays on screen for an emulator's screendump
-         * (QEMU's monitor); nothing runs any more. */
-        uart_puts("  halted\n");
-        cntv_ctl(0);
-        for (;;)
-            wfi();
-    }
     if (!have_semi) {
         uart_puts("  no semihosting: cannot exit, idling\n");
         cntv_ctl(0);
@@ -716,24 +788,16 @@ int main(void)
     u32 tick = 0;
     for (;;) {
         poll_input();
-        /* The virt board's power button (PL061 line 3, gpio-keys): the
-         * window's close button presses it. GPIODATA is read through
-         * the address mask (bit 3 -> offset 4 << 3). */
-        if (*(volatile u32 *)(0x09030000 + (4u << 3)) & 8)
-            quit = 1;
         if (quit)
             break;
-        render((int)tick);
-        if (gpu.present) {
-            present(present_rect);
-            gpu_sync(&gpu);
-        } else {
-            present(present_none); /* ramfb scans RAM itself */
-        }
+        show((int)tick, 0);
         sound_poll(&snd);
         frames_shown++;
-        if (max_frames && tick + 1 >= max_frames)
+        if (max_frames && tick + 1 >= max_frames) {
+            if (halt_at_end)
+                halt((int)tick);
             break;
+        }
         /* The next frame is due at the next 1/60 s boundary; if that
          * has passed already, skip to the current one. */
         u32 next = tick + 1;
