@@ -27,6 +27,7 @@ type desktop struct {
 	video  bool // SDL video initialised: the window opens in run
 	stderr io.Writer
 	sinks  []*sdlfront.AudioSink
+	win    *sdlfront.Window // the window run opened, or nil
 }
 
 // openDesktop initialises SDL for -display sdl (falling back to no
@@ -128,6 +129,7 @@ func (d *desktop) run(m *virt.Machine) (int, error) {
 		fmt.Fprintf(d.stderr, "mimic: -display sdl: %v; going on as -display none\n", err)
 		return m.Run()
 	}
+	d.win = w
 	var code int
 	done := make(chan struct{})
 	go func() {
@@ -139,8 +141,12 @@ func (d *desktop) run(m *virt.Machine) (int, error) {
 	return code, err
 }
 
-// printStats prints the SDL sound outputs' counters (--stats).
+// printStats prints the window's renderer and the SDL sound outputs'
+// counters (--stats).
 func (d *desktop) printStats(w io.Writer) {
+	if d.win != nil {
+		fmt.Fprintf(w, "mimic: SDL renderer: %s\n", d.win.Renderer())
+	}
 	for i, s := range d.sinks {
 		st := s.Stats()
 		fmt.Fprintf(w, "mimic: SDL audio %d: %d frames played, %d dropped (latency over %v), %d host underruns, %d guest underruns\n",

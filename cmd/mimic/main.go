@@ -212,6 +212,10 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 	}
 	m.CPU.NoNative = o.Accel == "interp"
 	scheduleInput(m, script)
+	var lat *latencyProbe
+	if o.Stats {
+		lat = watchLatency(m.Input(), m.Consoles())
+	}
 	if o.CPUProfile != "" {
 		f, err := os.Create(o.CPUProfile)
 		if err != nil {
@@ -244,6 +248,7 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 		tr, inv := m.CPU.CacheStats()
 		fmt.Fprintf(stderr, "mimic: %d blocks translated, %d code pages invalidated by writes\n", tr, inv)
 		desk.printStats(stderr)
+		lat.write(stderr)
 	}
 	if closeSerial != nil {
 		if cerr := closeSerial(); err == nil && cerr != nil {

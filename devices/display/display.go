@@ -6,8 +6,11 @@
 // # Who calls what, on which goroutine
 //
 // Producer side (a video device: virtio-gpu, ramfb), called on the
-// machine's goroutine only: SetMode, Update, SetCursor, MoveCursor,
-// OnSizeHint, OnRefresh.
+// machine's goroutine only: SetMode, SetSurface, Update, Invalidate,
+// Draw, SetCursor, MoveCursor, OnSizeHint, OnRefresh.
+//
+// Observer side (the machine or the command, before the machine runs):
+// OnUpdate, to time what reaches the screen.
 //
 // Consumer side (a frontend: the SDL window, the headless screenshot
 // writer), safe from any goroutine: Changed, Take, Snapshot, WritePNG,
@@ -20,6 +23,14 @@
 // makes the contract race-free without asking anything of the device. The
 // copy costs one pass over the changed rectangle, which the frontend must
 // convert and upload anyway.
+//
+// A device whose own copy of the picture is exactly the surface (a
+// virtio-gpu resource shown whole) may instead lend that buffer with
+// SetSurface and save the copy: it then writes the buffer only inside
+// Draw, which holds the same mutex, and reports changes with Invalidate.
+// The console gives the buffer back (copying what Snapshot may still
+// need) as soon as another surface replaces it. This is how QEMU's
+// virtio-gpu shows a resource; the contract stays race-free.
 //
 // Callbacks a device registers (OnSizeHint, OnRefresh) are handed to the
 // post function given to NewConsole, which runs them on the machine's
@@ -42,6 +53,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"slices"
 	"sync"
 )
 
@@ -121,6 +133,7 @@ type Console struct {
 	// for Snapshot until a new one is set.
 	lastMode    Mode
 	lastPix     []byte
+	lent        bool // pix is a device's buffer (SetSurface)
 	dirty       image.Rectangle
 	modeChanged bool
 	cursor      Cursor
@@ -130,6 +143,7 @@ type Console struct {
 	hintH       int
 	onHint      func(w, h int)
 	onRefresh   func()
+	onUpdate    func()
 
 	changed chan struct{}
 }
@@ -162,26 +176,71 @@ func (c *Console) SetMode(m Mode) {
 		c.mu.Lock()
 		if c.mode != (Mode{}) {
 			c.lastMode, c.lastPix = c.mode, c.pix
+			if c.lent {
+				c.lastPix = slices.Clone(c.pix)
+			}
 		}
-		c.mode, c.pix, c.dirty, c.modeChanged = m, nil, image.Rectangle{}, true
+		c.mode, c.pix, c.dirty, c.modeChanged, c.lent = m, nil, image.Rectangle{}, true, false
 		c.wake()
 		c.mu.Unlock()
 		return
 	}
-	if !m.Format.Valid() || m.Width <= 0 || m.Height <= 0 ||
-		uint64(m.Stride())*uint64(m.Height) > MaxSurfaceBytes {
-		panic("BUG: display: bad mode")
-	}
+	checkMode(m)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if m == c.mode {
+		if c.lent {
+			// Keep the picture, in pixels of our own.
+			c.pix, c.lent = slices.Clone(c.pix), false
+		}
 		return
 	}
-	c.mode = m
+	c.mode, c.lent = m, false
 	c.pix = make([]byte, m.Stride()*m.Height)
 	c.lastMode, c.lastPix = Mode{}, nil
 	c.dirty, c.modeChanged = m.Bounds(), true
 	c.wake()
+}
+
+// checkMode panics on a mode SetMode and SetSurface refuse.
+func checkMode(m Mode) {
+	if !m.Format.Valid() || m.Width <= 0 || m.Height <= 0 ||
+		uint64(m.Stride())*uint64(m.Height) > MaxSurfaceBytes {
+		panic("BUG: display: bad mode")
+	}
+}
+
+// SetSurface makes pix, a buffer of the device's holding m.Height rows
+// of m.Stride() bytes, the surface of mode m, without copying it, and
+// marks it all dirty. Until the surface is replaced (SetMode,
+// SetSurface, or SetMode of the zero Mode) the device writes pix only
+// inside Draw and reports what it changed with Invalidate; reading it on
+// the machine's goroutine needs no lock. It panics where SetMode does,
+// and on a short pix. Machine goroutine only.
+func (c *Console) SetSurface(m Mode, pix []byte) {
+	checkMode(m)
+	n := m.Stride() * m.Height
+	if len(pix) < n {
+		panic("BUG: display: SetSurface buffer too short")
+	}
+	c.mu.Lock()
+	c.modeChanged = c.modeChanged || m != c.mode
+	c.mode, c.pix, c.lent = m, pix[:n:n], true
+	c.lastMode, c.lastPix = Mode{}, nil
+	fn := c.markDirty(m.Bounds())
+	c.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
+}
+
+// Draw runs fn with the console locked, for a device writing the buffer
+// it lent with SetSurface. fn must not call the console's methods.
+// Machine goroutine only.
+func (c *Console) Draw(fn func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fn()
 }
 
 // Update copies the pixels of rectangle r (surface coordinates, in the
@@ -191,9 +250,9 @@ func (c *Console) SetMode(m Mode) {
 // Machine goroutine only.
 func (c *Console) Update(r image.Rectangle, src []byte, stride int) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	cr := r.Intersect(c.mode.Bounds())
 	if cr.Empty() || stride < 0 {
+		c.mu.Unlock()
 		return
 	}
 	bpp := c.mode.Format.BytesPerPixel()
@@ -208,7 +267,11 @@ func (c *Console) Update(r image.Rectangle, src []byte, stride int) {
 		}
 		copy(c.pix[y*dstStride+cr.Min.X*bpp:][:n], src[off:off+n])
 	}
-	c.markDirty(cr)
+	fn := c.markDirty(cr)
+	c.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
 }
 
 // Invalidate marks r dirty without changing pixels (the device redrew
@@ -216,16 +279,23 @@ func (c *Console) Update(r image.Rectangle, src []byte, stride int) {
 // Machine goroutine only.
 func (c *Console) Invalidate(r image.Rectangle) {
 	c.mu.Lock()
-	c.markDirty(r.Intersect(c.mode.Bounds()))
+	fn := c.markDirty(r.Intersect(c.mode.Bounds()))
 	c.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
 }
 
-func (c *Console) markDirty(r image.Rectangle) {
+// markDirty adds r to the dirty region and returns the OnUpdate
+// function to call once c.mu is released (nil when r is empty or there
+// is none). c.mu is held.
+func (c *Console) markDirty(r image.Rectangle) func() {
 	if r.Empty() {
-		return
+		return nil
 	}
 	c.dirty = c.dirty.Union(r)
 	c.wake()
+	return c.onUpdate
 }
 
 // SetCursor sets the cursor's image and hotspot (img nil: no cursor).
@@ -267,6 +337,19 @@ func (c *Console) OnSizeHint(fn func(w, h int)) {
 func (c *Console) OnRefresh(fn func()) {
 	c.mu.Lock()
 	c.onRefresh = fn
+	c.mu.Unlock()
+}
+
+// OnUpdate registers fn to be called, on the machine's goroutine, after
+// every Update or Invalidate that changed a non-empty part of the
+// surface (the guest flushed pixels to the screen); a later call
+// replaces it, nil removes it. fn runs with the console unlocked but on
+// the device's path, so it must be cheap (a timestamp). It is for
+// measurements, such as the time from a key press to the screen
+// showing its effect; register it before the machine runs.
+func (c *Console) OnUpdate(fn func()) {
+	c.mu.Lock()
+	c.onUpdate = fn
 	c.mu.Unlock()
 }
 

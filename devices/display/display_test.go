@@ -228,3 +228,68 @@ func TestSnapshotAfterSurfaceRemoved(t *testing.T) {
 		t.Errorf("snapshot of a new surface: %v, pixel %v; want %v, black", img.Rect, img.RGBAAt(0, 0), m2.Bounds())
 	}
 }
+
+// TestOnUpdate checks that the observer hears of changed pixels only,
+// and may use the console (it runs unlocked).
+func TestOnUpdate(t *testing.T) {
+	c := NewConsole(nil)
+	n := 0
+	c.OnUpdate(func() { n++; c.Mode() })
+	c.Update(image.Rect(0, 0, 2, 2), make([]byte, 16), 8) // no surface yet
+	c.SetMode(Mode{Width: 8, Height: 4, Format: XRGB8888})
+	if n != 0 {
+		t.Fatalf("%d updates before any pixels changed", n)
+	}
+	c.Update(image.Rect(0, 0, 2, 2), make([]byte, 16), 8)
+	c.Update(image.Rect(20, 20, 22, 22), make([]byte, 16), 8) // off the surface
+	c.Invalidate(image.Rect(1, 1, 3, 3))
+	c.Invalidate(image.Rectangle{})
+	c.MoveCursor(3, 3, true)
+	if n != 2 {
+		t.Errorf("OnUpdate called %d times, want 2 (an Update and an Invalidate)", n)
+	}
+	c.OnUpdate(nil)
+	c.Invalidate(image.Rect(1, 1, 3, 3))
+	if n != 2 {
+		t.Errorf("OnUpdate(nil) did not remove the observer")
+	}
+}
+
+// TestSetSurface checks a lent surface: no copy while lent, and the
+// console's own copy as soon as it is replaced.
+func TestSetSurface(t *testing.T) {
+	c := NewConsole(nil)
+	m := Mode{Width: 2, Height: 1, Format: XRGB8888}
+	buf := []byte{1, 2, 3, 0, 4, 5, 6, 0}
+	updates := 0
+	c.OnUpdate(func() { updates++ })
+	c.SetSurface(m, buf)
+	c.Take(func(f *Frame) {
+		if !f.ModeChanged || f.Dirty != m.Bounds() || &f.Pix[0] != &buf[0] {
+			t.Errorf("after SetSurface: %+v", f)
+		}
+	})
+	c.Draw(func() { buf[0] = 9 })
+	c.Invalidate(image.Rect(0, 0, 1, 1))
+	if got := c.Snapshot().Pix[2]; got != 9 {
+		t.Errorf("a write inside Draw not on screen: blue %d", got)
+	}
+	if updates != 2 {
+		t.Errorf("%d OnUpdate calls, want 2", updates)
+	}
+	// The same mode again: the console keeps the picture in its own
+	// pixels, and the device's buffer is its own again.
+	c.SetMode(m)
+	buf[0] = 7
+	if got := c.Snapshot().Pix[2]; got != 9 {
+		t.Errorf("the device's buffer still shown after SetMode: blue %d", got)
+	}
+	// Lent again, then taken down: the picture kept for Snapshot is a
+	// copy.
+	c.SetSurface(m, buf)
+	c.SetMode(Mode{})
+	buf[0] = 1
+	if got := c.Snapshot().Pix[2]; got != 7 {
+		t.Errorf("snapshot after the surface went: blue %d, want 7", got)
+	}
+}

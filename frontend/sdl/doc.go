@@ -14,4 +14,15 @@
 // Console's goroutine-safe methods, which post to the machine's clock.
 // SDL's audio queue is itself thread-safe: the sink is called on the
 // machine's goroutine.
+//
+// # Cost
+//
+// An idle window costs nothing: Run sleeps in SDL's event wait until an
+// event or a console's Changed. A busy one uploads and presents at most
+// once per FrameInterval (the display rate), however fast the guest
+// flushes; the upload holds the console's lock only for the copy of the
+// changed rectangle into the texture, and presenting happens outside
+// it. Where OpenGL would run on the CPU, the window draws with SDL's
+// software renderer straight into the X11 window (renderer.go), which
+// keeps Mesa and LLVM out of the process.
 package sdl

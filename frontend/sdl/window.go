@@ -54,6 +54,14 @@ type Options struct {
 // (ramfb) is compared with guest RAM.
 const RefreshInterval = time.Second / 60
 
+// FrameInterval is the shortest time between two uploads of what
+// changed: a guest that flushes faster than the host's display rate (a
+// demo run with -icount, sleep=off) has its changes gathered into one
+// upload and one present per interval, so the window costs at most a
+// display's worth of frames. A change after a quiet spell is shown at
+// once.
+const FrameInterval = time.Second / 60
+
 // hintDelay is how long a window size must stay put before the guest is
 // asked to follow it, so that dragging a window edge does not make the
 // guest switch modes at every step.
@@ -122,7 +130,9 @@ type Window struct {
 	hintAt       time.Time // when to send hint (zero: nothing pending)
 	hint         image.Point
 	nextRefresh  time.Time
+	lastUpdate   time.Time // when update last ran
 	needsPresent bool
+	renderer     string // the renderer's name and why it was chosen
 }
 
 // NewWindow opens the window (after InitVideo). Call it on the main
@@ -155,18 +165,45 @@ func NewWindow(o Options) (*Window, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SDL window: %w", err)
 	}
-	// SDL picks the best renderer it has (accelerated, else software).
+	// SDL picks the best renderer it has (accelerated, else software),
+	// unless OpenGL would run on the CPU (see renderer.go).
+	video, _ := sdl.GetCurrentVideoDriver()
+	choice := chooseRenderer(video, hostRenderEnv)
+	if choice.driver != "" {
+		sdl.SetHint(sdl.HINT_RENDER_DRIVER, choice.driver)
+	}
+	if choice.noFBAccel {
+		sdl.SetHint(sdl.HINT_FRAMEBUFFER_ACCELERATION, "0")
+	}
 	ren, err := sdl.CreateRenderer(win, -1, 0)
+	if err != nil && choice.driver != "" {
+		// Back to SDL's own choice.
+		sdl.SetHint(sdl.HINT_RENDER_DRIVER, "")
+		sdl.SetHint(sdl.HINT_FRAMEBUFFER_ACCELERATION, "")
+		choice = rendererChoice{}
+		ren, err = sdl.CreateRenderer(win, -1, 0)
+	}
 	if err != nil {
 		win.Destroy()
 		return nil, fmt.Errorf("SDL renderer: %w", err)
 	}
 	w.win, w.ren = win, ren
+	w.renderer = "?"
+	if info, err := ren.GetInfo(); err == nil {
+		w.renderer = info.Name
+	}
+	if choice.reason != "" {
+		w.renderer += " (" + choice.reason + ")"
+	}
 	win.SetMinimumSize(64, 48)
 	w.wakeType = sdl.RegisterEvents(1)
 	w.needsPresent = true
 	return w, nil
 }
+
+// Renderer names SDL's renderer drawing the window ("software",
+// "opengl" ...) and, when Mimic chose it over SDL's default, why.
+func (w *Window) Renderer() string { return w.renderer }
 
 // wake makes Run look at the console; any goroutine.
 func (w *Window) wake() {
@@ -231,8 +268,9 @@ func (w *Window) tick(now time.Time) {
 		w.o.Refresh.Refresh()
 		w.nextRefresh = now.Add(RefreshInterval)
 	}
-	if w.woken.Swap(false) {
+	if w.woken.Load() && !now.Before(w.lastUpdate.Add(FrameInterval)) {
 		w.update()
+		w.lastUpdate = now
 	}
 	if w.needsPresent && w.visible {
 		w.present()
@@ -261,12 +299,17 @@ func (w *Window) showConsole(n int) {
 	w.wake()
 }
 
-// timeout is how long Run may sleep in ms: until the next refresh or
-// size hint, or for ever (-1) when the screen is idle.
+// timeout is how long Run may sleep in ms: until the next refresh, size
+// hint or deferred upload, or for ever (-1) when the screen is idle.
 func (w *Window) timeout(now time.Time) int {
 	var next time.Time
 	if w.refreshing() {
 		next = w.nextRefresh
+	}
+	if w.woken.Load() {
+		if due := w.lastUpdate.Add(FrameInterval); next.IsZero() || due.Before(next) {
+			next = due
+		}
 	}
 	if !w.hintAt.IsZero() && (next.IsZero() || w.hintAt.Before(next)) {
 		next = w.hintAt
@@ -274,7 +317,8 @@ func (w *Window) timeout(now time.Time) int {
 	if next.IsZero() {
 		return -1
 	}
-	return max(0, int(next.Sub(now).Milliseconds()))
+	// Rounded up: waking early would only spin until the time comes.
+	return max(0, int((next.Sub(now)+time.Millisecond-1)/time.Millisecond))
 }
 
 func (w *Window) destroy() {
@@ -310,8 +354,10 @@ var sdlFormats = map[display.Format]uint32{
 	display.RGB565:   sdl.PIXELFORMAT_RGB565,
 }
 
-// update takes what changed on the console and uploads it.
+// update takes what changed on the console and uploads it. It answers
+// any wake: a change after this one wakes Run again.
 func (w *Window) update() {
+	w.woken.Store(false)
 	c := w.console()
 	if c == nil {
 		return
@@ -416,11 +462,18 @@ func (w *Window) present() {
 	if err != nil {
 		return
 	}
-	w.ren.SetDrawColor(0, 0, 0, 255)
-	w.ren.Clear()
+	out := image.Rect(0, 0, int(ow), int(oh))
 	w.dst = image.Rectangle{}
 	if w.tex != nil {
-		w.dst = Fit(image.Pt(int(ow), int(oh)), image.Pt(w.mode.Width, w.mode.Height), w.o.IntegerScale)
+		w.dst = Fit(out.Size(), image.Pt(w.mode.Width, w.mode.Height), w.o.IntegerScale)
+	}
+	if w.dst != out {
+		// Black bars (the picture covering all, as it usually does,
+		// needs no clearing: a pass over the screen saved).
+		w.ren.SetDrawColor(0, 0, 0, 255)
+		w.ren.Clear()
+	}
+	if w.tex != nil {
 		w.ren.Copy(w.tex, nil, &sdl.Rect{X: int32(w.dst.Min.X), Y: int32(w.dst.Min.Y), W: int32(w.dst.Dx()), H: int32(w.dst.Dy())})
 	}
 	w.ren.Present()

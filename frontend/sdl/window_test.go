@@ -240,6 +240,33 @@ func testWindowInput(t *testing.T) error {
 		t.Errorf("picture at %v, want %v", w.dst, want)
 	}
 
+	// Changes faster than the display rate are gathered into one upload
+	// per FrameInterval; the first after a quiet spell goes at once.
+	t0 := time.Now()
+	w.lastUpdate = time.Time{}
+	con.Update(image.Rect(0, 0, 1, 1), px, 320*4)
+	w.wake()
+	w.tick(t0)
+	if w.woken.Load() {
+		t.Errorf("a change after a quiet spell waits")
+	}
+	con.Update(image.Rect(0, 0, 1, 1), px, 320*4)
+	w.wake()
+	w.tick(t0.Add(time.Millisecond))
+	if !w.woken.Load() {
+		t.Errorf("a change 1 ms after the last upload was uploaded at once")
+	}
+	if to, want := w.timeout(t0.Add(time.Millisecond)), int((FrameInterval-time.Millisecond+time.Millisecond-1)/time.Millisecond); to != want {
+		t.Errorf("timeout with a change waiting = %d ms, want %d", to, want)
+	}
+	w.tick(t0.Add(FrameInterval))
+	if w.woken.Load() {
+		t.Errorf("a waiting change not uploaded after FrameInterval")
+	}
+	if !strings.HasPrefix(w.Renderer(), "software") && os.Getenv("SDL_RENDER_DRIVER") == "" && softwareGL(hostRenderEnv) != "" {
+		t.Errorf("renderer %q on a host without a GPU, want software", w.Renderer())
+	}
+
 	// A guest hardware cursor becomes the host's pointer; hidden by the
 	// guest, the host's pointer hides too.
 	ci := image.NewRGBA(image.Rect(0, 0, 16, 16))

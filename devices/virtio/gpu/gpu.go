@@ -163,6 +163,10 @@ type resource struct {
 	pix           []byte
 	backing       []MemEntry
 	ends          []uint64 // ends[i]: byte offset just past backing[i]
+	// lentTo is the console whose surface pix is (shown whole, without
+	// a copy: display.Console.SetSurface), or nil; pix is then written
+	// only inside its Draw.
+	lentTo *display.Console
 }
 
 func (r *resource) hostmem() uint64 {
@@ -175,6 +179,7 @@ type output struct {
 	enabled    bool
 	resID      uint32
 	rect       rect
+	lent       bool // the console's surface is the resource's pix
 }
 
 type rect struct{ x, y, w, h uint32 }
@@ -543,8 +548,22 @@ func (d *Device) destroy(res *resource) {
 }
 
 func (d *Device) disableScanout(i int) {
+	d.release(i)
 	d.outputs[i].resID, d.outputs[i].rect = 0, rect{}
 	d.cons[i].SetMode(display.Mode{})
+}
+
+// release ends the loan of output i's resource to its console, if any;
+// the caller replaces the console's surface next.
+func (d *Device) release(i int) {
+	o := &d.outputs[i]
+	if !o.lent {
+		return
+	}
+	o.lent = false
+	if res := d.resources[o.resID]; res != nil && res.lentTo == d.cons[i] {
+		res.lentTo = nil
+	}
 }
 
 func (d *Device) setScanout(scanout, id uint32, r rect) uint32 {
@@ -566,17 +585,27 @@ func (d *Device) setScanout(scanout, id uint32, r rect) uint32 {
 			"rect", r, "width", res.width, "height", res.height)
 		return respErrInvalidParam
 	}
+	d.release(int(scanout))
 	o := &d.outputs[scanout]
 	o.resID, o.rect = id, r
 	d.show(int(scanout), res)
 	return respOKNoData
 }
 
-// show puts res's part that scanout i shows on its console.
+// show puts res's part that scanout i shows on its console. A resource
+// shown whole becomes the console's surface without a copy (one console
+// at a time), so that a flush costs no copy either.
 func (d *Device) show(i int, res *resource) {
-	r := d.outputs[i].rect
+	o := &d.outputs[i]
+	r := o.rect
 	c := d.cons[i]
-	c.SetMode(display.Mode{Width: int(r.w), Height: int(r.h), Format: res.dfmt})
+	m := display.Mode{Width: int(r.w), Height: int(r.h), Format: res.dfmt}
+	if r == (rect{0, 0, res.width, res.height}) && res.lentTo == nil {
+		res.lentTo, o.lent = c, true
+		c.SetSurface(m, res.pix)
+		return
+	}
+	c.SetMode(m)
 	c.Update(image.Rect(0, 0, int(r.w), int(r.h)), res.pix[int(r.y)*res.stride+int(r.x)*4:], res.stride)
 }
 
@@ -597,6 +626,10 @@ func (d *Device) flush(id uint32, r rect) uint32 {
 		if dr.Empty() {
 			continue
 		}
+		if o.lent {
+			d.cons[i].Invalidate(dr) // the pixels are there already
+			continue
+		}
 		src := res.pix[dr.Min.Y*res.stride+dr.Min.X*4:]
 		d.cons[i].Update(dr.Sub(image.Pt(int(o.rect.x), int(o.rect.y))), src, res.stride)
 	}
@@ -612,6 +645,18 @@ func (d *Device) transfer(id uint32, r rect, offset uint64) uint32 {
 		d.guestError("TRANSFER_TO_HOST_2D rectangle outside its resource", "resource", id, "rect", r)
 		return respErrInvalidParam
 	}
+	if c := res.lentTo; c != nil {
+		// The console's surface: written under its lock.
+		var e uint32
+		c.Draw(func() { e = d.copyIn(res, r, offset) })
+		return e
+	}
+	return d.copyIn(res, r, offset)
+}
+
+// copyIn copies rectangle r of res's backing, from offset, into its
+// pixels.
+func (d *Device) copyIn(res *resource, r rect, offset uint64) uint32 {
 	stride := uint64(res.stride)
 	rowLen := int(r.w) * 4
 	if r.x == 0 && r.w == res.width {

@@ -189,7 +189,14 @@ func TestDrawTransferFlush(t *testing.T) {
 	r.fillGuest(40, 24, 2)
 	stride := uint64(40 * 4)
 	r.ok(cmdTransferToHost2D, rectB(4, 3, 5, 2), binary.LittleEndian.AppendUint64(nil, 3*stride+4*4), le32(1, 0))
-	r.checkScreen(func(x, y int) color.RGBA { return colour(x, y, 1) }) // not flushed yet
+	// Not flushed yet: the frontend is not told. (The resource shown
+	// whole is the console's surface, as in QEMU, so a snapshot would
+	// already show the new pixels.)
+	r.con.Take(func(f *display.Frame) {
+		if !f.Dirty.Empty() {
+			t.Errorf("dirty %v after a transfer without flush", f.Dirty)
+		}
+	})
 	r.ok(cmdResourceFlush, rectB(4, 3, 5, 2), le32(1, 0))
 	in := func(x, y int) bool { return x >= 4 && x < 9 && y >= 3 && y < 5 }
 	r.checkScreen(func(x, y int) color.RGBA {
@@ -581,4 +588,77 @@ func BenchmarkFullScreenUpdate(b *testing.B) {
 		r.ok(cmdResourceFlush, rectB(0, 0, w, h), le32(1, 0))
 		r.con.Take(func(f *display.Frame) { copy(dst, f.Pix) })
 	}
+}
+
+// TestLentSurface follows a resource shown whole, which is its
+// console's surface without a copy, as the guest moves the scanout to
+// another resource and back and takes the screen down: each console
+// shows what its scanout shows, and the picture kept for a screenshot
+// after the surface went does not change with the resource.
+func TestLentSurface(t *testing.T) {
+	r := newRig(t, Options{})
+	r.setup(40, 24) // resource 1, generation 1, shown whole
+	gen := func(g byte) func(x, y int) color.RGBA { return func(x, y int) color.RGBA { return colour(x, y, g) } }
+	r.checkScreen(gen(1))
+
+	// Resource 2, shown whole, takes the surface over.
+	r.fillGuest(40, 24, 2)
+	r.ok(cmdResourceCreate2D, le32(2, FormatB8G8R8X8, 40, 24))
+	r.ok(cmdResourceAttachBacking, le32(2, 1), binary.LittleEndian.AppendUint64(nil, backingBase), le32(40*24*4, 0))
+	r.ok(cmdTransferToHost2D, rectB(0, 0, 40, 24), make([]byte, 8), le32(2, 0))
+	r.ok(cmdSetScanout, rectB(0, 0, 40, 24), le32(0, 2))
+	r.checkScreen(gen(2))
+	// Resource 1 changes off screen: the screen does not.
+	r.fillGuest(40, 24, 3)
+	r.ok(cmdTransferToHost2D, rectB(0, 0, 40, 24), make([]byte, 8), le32(1, 0))
+	r.ok(cmdResourceFlush, rectB(0, 0, 40, 24), le32(1, 0))
+	r.checkScreen(gen(2))
+	// Back to resource 1 (now generation 3).
+	r.ok(cmdSetScanout, rectB(0, 0, 40, 24), le32(0, 1))
+	r.checkScreen(gen(3))
+	// A part of resource 1: a surface of the console's own, fed by
+	// flushes.
+	r.ok(cmdSetScanout, rectB(0, 0, 20, 24), le32(0, 1))
+	r.fillGuest(40, 24, 4)
+	r.ok(cmdTransferToHost2D, rectB(0, 0, 40, 24), make([]byte, 8), le32(1, 0))
+	r.checkScreen(gen(3))
+	r.ok(cmdResourceFlush, rectB(0, 0, 40, 24), le32(1, 0))
+	r.checkScreen(gen(4))
+	// Whole again, then the guest frees it: the last picture stays for
+	// a screenshot, whatever the guest writes to resource 2 later.
+	r.ok(cmdSetScanout, rectB(0, 0, 40, 24), le32(0, 2))
+	r.ok(cmdResourceUnref, le32(2, 0))
+	if m := r.con.Mode(); m != (display.Mode{}) {
+		t.Errorf("mode %+v after the shown resource was freed", m)
+	}
+	r.checkScreen(gen(2))
+	if r.dev.GuestErrors() != 0 {
+		t.Errorf("guest errors: %d", r.dev.GuestErrors())
+	}
+}
+
+// TestLentSurfaceRace has the frontend take frames while the guest
+// transfers and flushes into the lent surface (run with -race).
+func TestLentSurfaceRace(t *testing.T) {
+	r := newRig(t, Options{})
+	r.setup(64, 48)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sum := 0
+		for range 200 {
+			r.con.Take(func(f *display.Frame) {
+				for _, b := range f.Pix {
+					sum += int(b)
+				}
+			})
+			r.con.Snapshot()
+		}
+		_ = sum
+	}()
+	for range 200 {
+		r.ok(cmdTransferToHost2D, rectB(0, 0, 64, 48), make([]byte, 8), le32(1, 0))
+		r.ok(cmdResourceFlush, rectB(0, 0, 64, 48), le32(1, 0))
+	}
+	<-done
 }
