@@ -143,6 +143,8 @@ func Load(cfg Config) (*Boot, error) {
 		err = b.loadELF(cfg)
 	case image.KindUImage:
 		err = b.loadUImage(cfg)
+	case image.KindIHex:
+		err = b.loadIHex(cfg)
 	default:
 		err = b.loadRaw(cfg, kind)
 	}
@@ -180,6 +182,24 @@ func (b *Boot) loadELF(cfg Config) error {
 			b.DTBLimit = b.KernelLow
 		}
 	}
+	return nil
+}
+
+// loadIHex loads an Intel HEX file as a bare-metal program, at the
+// addresses its records give. It starts at the start address record, or
+// else at its lowest address (Mimic's: QEMU's -kernel takes no HEX).
+func (b *Boot) loadIHex(cfg Config) error {
+	h, err := image.ParseIHex(cfg.Kernel)
+	if err != nil {
+		return imageErr("kernel %s: %v", cfg.KernelName, err)
+	}
+	b.Segments = append(b.Segments, h.Segments...)
+	b.KernelLow, b.KernelHigh = h.Segments[0].Addr, h.Segments[len(h.Segments)-1].End()
+	entry := h.Segments[0].Addr
+	if h.HasEntry {
+		entry = h.Entry
+	}
+	b.Entry, b.Thumb = uint32(entry)&^1, entry&1 != 0
 	return nil
 }
 

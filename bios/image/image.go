@@ -35,6 +35,8 @@ const (
 	KindUImage
 	// KindZImage is a Linux ARM zImage (see ParseZImage).
 	KindZImage
+	// KindIHex is an Intel HEX text file (see ParseIHex).
+	KindIHex
 )
 
 func (k Kind) String() string {
@@ -47,6 +49,8 @@ func (k Kind) String() string {
 		return "U-Boot uImage"
 	case KindZImage:
 		return "Linux zImage"
+	case KindIHex:
+		return "Intel HEX"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -67,6 +71,8 @@ func Detect(data []byte) (Kind, error) {
 		return KindUImage, nil
 	case len(data) >= zimageHeaderEnd && binary.LittleEndian.Uint32(data[zimageMagicOff:]) == zimageMagic:
 		return KindZImage, nil
+	case looksLikeIHex(data):
+		return KindIHex, nil
 	}
 	return KindRaw, nil
 }
