@@ -70,5 +70,9 @@ if [ -x scripts/debian-acceptance.sh ]; then
 	if scripts/debian-acceptance.sh; then ok "Debian disk"; else bad "Debian disk"; fi
 fi
 
+if [ -x scripts/debian-desktop-acceptance.sh ]; then
+	if scripts/debian-desktop-acceptance.sh; then ok "Debian desktop (Xvfb)"; else bad "Debian desktop (Xvfb)"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# build-debian-disk.sh [--force] [--method=auto|chroot|vm] [DEST-CACHE-DIR]
+# build-debian-disk.sh [--force] [--method=auto|chroot|vm] [--variant=base|desktop] [DEST-CACHE-DIR]
 #
 # Builds (or reuses) a Debian 13 "trixie" armhf system disk for Mimic's
 # acceptance tests, from Debian's packages only, and prints the directory
-# holding it on the LAST line of stdout (everything else goes to stderr):
+# holding it on the LAST line of stdout (everything else goes to stderr).
+# --variant=desktop builds the desktop variant (see THE DESKTOP VARIANT).
 #
 #   DIR/disk.qcow2    the disk (qcow2, uncompressed clusters, virtual size 1.7 GiB)
 #   DIR/vmlinuz       the kernel inside it (trixie linux-image-armmp)
@@ -14,7 +15,8 @@
 #                     coldplug happens once, on the root file system)
 #   DIR/manifest      key=value lines, then "package NAME VERSION" lines
 #
-# DIR is DEST-CACHE-DIR/<key> (default ${XDG_CACHE_HOME:-~/.cache}/mimic/debian-disk),
+# DIR is DEST-CACHE-DIR/<key> (default ${XDG_CACHE_HOME:-~/.cache}/mimic/debian-disk,
+# or .../mimic/debian-desktop for the desktop variant),
 # where <key> hashes this script, scripts/debian-disk/{configure.sh,
 # builder-init.sh,initramfs-no-udev} and the archive's current versions of linux-image-armmp's
 # kernel package and systemd: an edit of the build or a Debian point release
@@ -46,6 +48,20 @@
 #   SSH host keys are made at build time; sshd allows root with password.
 #   Kernel console messages are limited to errors once systemd-sysctl ran.
 #   The kernel comes from "trixie main" only (no trixie-security).
+#
+# THE DESKTOP VARIANT (--variant=desktop; root partition 2.5 GiB)
+#   The same system plus X.Org (xserver-xorg-core's modesetting driver on
+#   virtio-gpu, libinput for virtio-keyboard/-mouse/-tablet), twm, xterm,
+#   alsa-utils (aplay, speaker-test on virtio-snd), xdotool and dbus (so
+#   systemd-logind turns the board's power button into a clean poweroff).
+#   The initrd also loads virtio_gpu, virtio_input and virtio_snd, so
+#   fbcon is on the screen before the root is mounted. tty1 has a login
+#   getty (root/mimic). When a GPU exists (/dev/dri/card0) the service
+#   mimic-desktop starts X on vt7 with twm and an xterm titled "Mimic
+#   terminal" (a root shell); without one the system boots as the base
+#   variant does. Boot it with, e.g., -device virtio-gpu-device -device
+#   virtio-keyboard-device -device virtio-tablet-device
+#   -device virtio-sound-device,audiodev=snd -audiodev sdl,id=snd.
 #
 # HOW (and why): foreign-architecture maintainer scripts must run armhf
 # code. Two methods, same packages, same configure.sh, same disk layout:
@@ -92,11 +108,13 @@ INITRAMFS_MODULES="virtio_mmio virtio_blk virtio_net ext4"
 
 force=0
 method=${MIMIC_DEBIAN_DISK_METHOD:-auto}
+variant=${MIMIC_DEBIAN_DISK_VARIANT:-base}
 dest=""
 for arg in "$@"; do
 	case "$arg" in
 	--force) force=1 ;;
 	--method=*) method=${arg#--method=} ;;
+	--variant=*) variant=${arg#--variant=} ;;
 	-h | --help)
 		sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 		exit 0
@@ -106,7 +124,17 @@ for arg in "$@"; do
 	esac
 done
 case "$method" in auto | chroot | vm) ;; *) echo "build-debian-disk: --method must be auto, chroot or vm" >&2; exit 2 ;; esac
-dest=${dest:-${XDG_CACHE_HOME:-$HOME/.cache}/mimic/debian-disk}
+case "$variant" in
+base) cachename=debian-disk ;;
+desktop)
+	cachename=debian-desktop
+	PACKAGES=$PACKAGES,dbus,xserver-xorg-core,xserver-xorg-input-libinput,xinit,twm,xterm,xfonts-base,alsa-utils,xdotool
+	INITRAMFS_MODULES="$INITRAMFS_MODULES virtio_gpu virtio_input virtio_snd"
+	ROOT_MIB=2560
+	;;
+*) echo "build-debian-disk: --variant must be base or desktop" >&2; exit 2 ;;
+esac
+dest=${dest:-${XDG_CACHE_HOME:-$HOME/.cache}/mimic/$cachename}
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 
@@ -161,7 +189,7 @@ unset APT_CONFIG
 key=$(
 	{
 		cat "$0" "$helpers/configure.sh" "$helpers/builder-init.sh" "$helpers/initramfs-no-udev"
-		echo "$SUITE $MIRROR $kpkg=$kpkg_ver systemd=$systemd_ver"
+		echo "$SUITE $MIRROR $kpkg=$kpkg_ver systemd=$systemd_ver variant=$variant"
 	} | sha256sum | cut -c1-16
 )
 out=$dest/$key
@@ -240,7 +268,7 @@ mkdir -p "$tmp/build"
 cp "$helpers/configure.sh" "$tmp/build/configure.sh"
 cat >"$tmp/build/env" <<EOF
 export MIMIC_HOSTNAME='$HOSTNAME_' MIMIC_ROOT_PASSWORD='$ROOT_PASSWORD' MIMIC_APPEND='$APPEND'
-export MIMIC_MIRROR='$MIRROR' MIMIC_SUITE='$SUITE'
+export MIMIC_MIRROR='$MIRROR' MIMIC_SUITE='$SUITE' MIMIC_VARIANT='$variant'
 EOF
 
 # preseed ROOT: files that must be in place before the packages are
@@ -429,6 +457,7 @@ chmod 444 "$final/disk.qcow2" "$final/vmlinuz" "$final/initrd.img"
 {
 	echo "key=$key"
 	echo "suite=$SUITE"
+	echo "variant=$variant"
 	echo "mirror=$MIRROR"
 	echo "method=$method"
 	echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"

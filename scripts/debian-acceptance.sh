@@ -25,4 +25,4 @@ disk=$(scripts/build-debian-disk.sh | tail -n1)
 export MIMIC_DEBIAN_DISK="$disk"
 export MIMIC_DEBIAN_EMULATOR="$emulator"
 export MIMIC_DEBIAN_LOGDIR="$PWD/.cache/debian-acceptance"
-exec "$GO" test -tags acceptance -count=1 -timeout 40m "$@" ./conformance/debian/
+exec "$GO" test -tags acceptance -count=1 -timeout 40m -run '^TestDebianDisk$' "$@" ./conformance/debian/

@@ -41,15 +41,17 @@ type rig struct {
 	dir      string
 }
 
-func newRig(t *testing.T) *rig {
+// newRig sets up the tests of the disk in the directory $diskVar names;
+// script is what builds it and runs the tests.
+func newRig(t *testing.T, diskVar, script string) *rig {
 	t.Helper()
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	disk := os.Getenv("MIMIC_DEBIAN_DISK")
+	disk := os.Getenv(diskVar)
 	if disk == "" {
-		t.Fatal("MIMIC_DEBIAN_DISK is not set: run scripts/debian-acceptance.sh (it builds the disk with scripts/build-debian-disk.sh)")
+		t.Fatalf("%s is not set: run %s (it builds the disk with scripts/build-debian-disk.sh)", diskVar, script)
 	}
 	for _, f := range []string{"disk.qcow2", "vmlinuz", "initrd.img"} {
 		if _, err := os.Stat(filepath.Join(disk, f)); err != nil {
@@ -118,6 +120,13 @@ func (r *rig) boot(name string, kernel, singleDash bool, extra ...string) *sessi
 		b.Initrd = filepath.Join(r.disk, "initrd.img")
 		b.Append = "root=/dev/vda2 console=ttyAMA0 rw"
 	}
+	return r.bootWith(name, b)
+}
+
+// bootWith starts a boot described in full. The console goes to
+// $MIMIC_DEBIAN_LOGDIR/NAME.log when that is set.
+func (r *rig) bootWith(name string, b guest.Boot) *session {
+	r.t.Helper()
 	var log io.Writer
 	if dir := os.Getenv("MIMIC_DEBIAN_LOGDIR"); dir != "" {
 		os.MkdirAll(dir, 0o755)
@@ -198,7 +207,7 @@ func (s *session) poweroff() {
 //     the second: it boots GRUB from the disk's EFI system partition,
 //     GRUB the kernel through its EFI stub.
 func TestDebianDisk(t *testing.T) {
-	r := newRig(t)
+	r := newRig(t, "MIMIC_DEBIAN_DISK", "scripts/debian-acceptance.sh")
 	overlay := filepath.Join(r.dir, "overlay.qcow2")
 	r.img("create", "-f", "qcow2", "-b", filepath.Join(r.disk, "disk.qcow2"), "-F", "qcow2", overlay)
 	data := filepath.Join(r.dir, "data.qcow2")

@@ -5,7 +5,7 @@
 # installed: in a chroot through qemu-user binfmt emulation, or in the builder
 # VM (see build-debian-disk.sh). It must not need the network. Settings come
 # from the environment: MIMIC_HOSTNAME, MIMIC_ROOT_PASSWORD, MIMIC_APPEND,
-# MIMIC_MIRROR, MIMIC_SUITE.
+# MIMIC_MIRROR, MIMIC_SUITE, MIMIC_VARIANT (base or desktop).
 set -eu
 
 hostname=${MIMIC_HOSTNAME:-mimic-debian}
@@ -13,6 +13,7 @@ password=${MIMIC_ROOT_PASSWORD:-mimic}
 append=${MIMIC_APPEND:-root=/dev/vda2 console=ttyAMA0 rw}
 mirror=${MIMIC_MIRROR:-http://deb.debian.org/debian}
 suite=${MIMIC_SUITE:-trixie}
+variant=${MIMIC_VARIANT:-base}
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
 
 # --- identity -----------------------------------------------------------
@@ -56,8 +57,13 @@ ExecStart=
 ExecStart=-/sbin/agetty --autologin root -o '-p -f -- \\u' --noreset --noclear --keep-baud 115200,57600,38400,9600 - ${TERM}
 EOF
 systemctl enable serial-getty@ttyAMA0.service
-# No virtual terminals are shown on a -nographic machine.
-systemctl disable getty@tty1.service 2>/dev/null || true
+if [ "$variant" = desktop ]; then
+	# A login prompt on tty1 (fbcon on virtio-gpu), as on a PC.
+	systemctl enable getty@tty1.service
+else
+	# No virtual terminals are shown on a -nographic machine.
+	systemctl disable getty@tty1.service 2>/dev/null || true
+fi
 # Kernel messages below "error" stay off the console once systemd-sysctl runs,
 # so they do not interleave with the shell a test drives.
 cat >/etc/sysctl.d/10-mimic-console.conf <<'EOF'
@@ -130,6 +136,75 @@ for g in systemd-ssh-generator systemd-tpm2-generator systemd-gpt-auto-generator
 	systemd-rc-local-generator systemd-sysv-generator; do
 	ln -sf /dev/null "/etc/systemd/system-generators/$g"
 done
+
+# --- the desktop variant: X.Org on vt7 with twm and an xterm --------------
+if [ "$variant" = desktop ]; then
+	# The modesetting driver draws into dumb buffers and flushes the damage
+	# (virtio-gpu transfers and flushes); glamor would run Mesa's software
+	# GL under emulation, slower than the shadow framebuffer.
+	mkdir -p /etc/X11/xorg.conf.d /etc/mimic
+	cat >/etc/X11/xorg.conf.d/10-mimic.conf <<'EOF'
+Section "Device"
+	Identifier "virtio-gpu"
+	Driver "modesetting"
+	Option "AccelMethod" "none"
+EndSection
+# No GLX: Mesa's software GL costs X ~7 s to load under emulation, and
+# no GL program is usable at emulated speed anyway.
+Section "Extensions"
+	Option "GLX" "Disable"
+EndSection
+Section "ServerFlags"
+	Option "BlankTime" "0"
+	Option "StandbyTime" "0"
+	Option "SuspendTime" "0"
+	Option "OffTime" "0"
+EndSection
+EOF
+	cat >/etc/mimic/xsession <<'EOF'
+#!/bin/sh
+# Mimic's desktop session (mimic-desktop.service): twm and a root terminal.
+cd /root
+xterm -geometry 80x24+60+60 -title "Mimic terminal" -ls &
+# twm in the C locale: in a UTF-8 one it wants a font set for every
+# charset, which xfonts-base lacks.
+LANG=C LC_ALL=C exec twm
+EOF
+	chmod 755 /etc/mimic/xsession
+	# twm: place windows without asking (the terminal has a position);
+	# the keyboard focus follows the pointer, as twm does by default. Its
+	# default fonts (variable) are not in xfonts-base.
+	cat >/root/.twmrc <<'EOF'
+RandomPlacement
+UsePPosition "on"
+NoGrabServer
+TitleFont "fixed"
+ResizeFont "fixed"
+MenuFont "fixed"
+IconFont "fixed"
+IconManagerFont "fixed"
+EOF
+	cat >/etc/systemd/system/mimic-desktop.service <<'EOF'
+[Unit]
+Description=Mimic desktop: X.Org on vt7 with twm and xterm
+# Only with a display: without -device virtio-gpu-device the system
+# boots as the base image does.
+ConditionPathExists=/dev/dri/card0
+After=systemd-udev-trigger.service systemd-user-sessions.service getty@tty1.service
+
+[Service]
+Environment=HOME=/root SHELL=/bin/bash USER=root
+WorkingDirectory=/root
+ExecStart=/usr/bin/xinit /etc/mimic/xsession -- /usr/bin/Xorg :0 vt7 -nolisten tcp -noreset
+Restart=no
+
+[Install]
+WantedBy=multi-user.target
+EOF
+	systemctl enable mimic-desktop.service
+	# The board's power button (gpio-keys, KEY_POWER) reaches systemd-logind
+	# through dbus; its default HandlePowerKey=poweroff is what we want.
+fi
 
 # --- busybox applets that Debian's minimal system lacks ------------------
 for a in wget; do

@@ -35,13 +35,17 @@ type Boot struct {
 	// SingleDash spells the options as QEMU's manual does (-kernel);
 	// otherwise they get two dashes (--kernel). Both emulators take both.
 	SingleDash bool
+	// Display leaves out --nographic, for a guest shown in a window
+	// (Extra says which display); the serial console stays on the pipes.
+	Display bool
 	// Extra arguments after the common ones.
 	Extra []string
 }
 
 // Args returns the emulator's full command line: the emulator, then
 // -m RAM --kernel K --initrd I --append A --nographic (the kernel options
-// only with a kernel), the vocabulary both Mimic and QEMU accept.
+// only with a kernel; --nographic unless Display), the vocabulary both
+// Mimic and QEMU accept.
 func (b Boot) Args() []string {
 	dash := "--"
 	if b.SingleDash {
@@ -64,7 +68,13 @@ func (b Boot) Args() []string {
 		}
 		args = append(args, dash+"append", app)
 	}
-	args = append(args, dash+"nographic")
+	if b.Display {
+		// -nographic also moves the serial port to stdio; with a
+		// window the port must be named.
+		args = append(args, dash+"serial", "stdio")
+	} else {
+		args = append(args, dash+"nographic")
+	}
 	return append(args, b.Extra...)
 }
 
