@@ -158,11 +158,17 @@ const FIFODepth = 16
 // part 0x011, designer ARM (0x41), revision r1p5, PrimeCell.
 var periphID = [8]uint8{0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1}
 
+// luminaryID is the Stellaris (Luminary Micro) UART's: the same PrimeCell
+// with Luminary's designer code (LM3S6965 data sheet, UARTPeriphID0-3),
+// as QEMU's pl011_luminary reports.
+var luminaryID = [8]uint8{0x11, 0x00, 0x18, 0x01, 0x0d, 0xf0, 0x05, 0xb1}
+
 // UART is a PL011. Create it with New. It is not safe for concurrent use:
 // the machine's run loop calls both its MMIO methods and Receive.
 type UART struct {
 	out io.Writer
 	irq irq.Line
+	id  *[8]uint8 // periphID or luminaryID
 
 	// Register state, named as the TRM names the registers.
 	fr, rsr, lcrH, cr, ifls, imsc, ris uint32
@@ -196,8 +202,16 @@ func New(out io.Writer, line irq.Line) *UART {
 	if line == nil {
 		line = irq.None
 	}
-	u := &UART{out: out, irq: line}
+	u := &UART{out: out, irq: line, id: &periphID}
 	u.Reset()
+	return u
+}
+
+// NewLuminary returns the Stellaris variant: a PL011 with Luminary
+// Micro's identification registers.
+func NewLuminary(out io.Writer, line irq.Line) *UART {
+	u := New(out, line)
+	u.id = &luminaryID
 	return u
 }
 
@@ -446,7 +460,7 @@ func (u *UART) Read(off uint64, size int) uint64 {
 		v = u.dmacr
 	default:
 		if off >= regPeriph && off < WindowSize {
-			v = uint32(periphID[(off-regPeriph)/4])
+			v = uint32(u.id[(off-regPeriph)/4])
 			break
 		}
 		u.guestError("read of bad offset", "offset", hex(off))

@@ -587,3 +587,21 @@ func TestRestoreRejectsBadState(t *testing.T) {
 		})
 	}
 }
+
+// TestLuminaryID: the Stellaris UART identifies itself as Luminary's
+// PrimeCell (what QEMU's pl011_luminary reads), the plain one as ARM's.
+func TestLuminaryID(t *testing.T) {
+	for _, c := range []struct {
+		u    *UART
+		want [8]uint64
+	}{
+		{New(nil, nil), [8]uint64{0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1}},
+		{NewLuminary(nil, nil), [8]uint64{0x11, 0x00, 0x18, 0x01, 0x0d, 0xf0, 0x05, 0xb1}},
+	} {
+		for i := range 8 {
+			if got := c.u.Read(uint64(0xfe0+4*i), 4); got != c.want[i] {
+				t.Errorf("ID register %#x: %#x, want %#x", 0xfe0+4*i, got, c.want[i])
+			}
+		}
+	}
+}
