@@ -377,6 +377,9 @@ func insnString(o *Op) string {
 
 // translateBlock decodes from pc (physical pa) until the block must end.
 func (c *CPU) translateBlock(pc uint32, pa uint64, st uint32) *Block {
+	if c.m != nil && st&1 == 0 {
+		return c.mInvStateBlock(pc, pa, st)
+	}
 	t := &translator{c: c, thumb: st&1 != 0, it: uint8(st >> 1), ops: c.cache.scratch[:0]}
 	b := &Block{vpc: pc, pa: pa, state: st, valid: true}
 	b.pages = [2]uint64{pa &^ pageMask, pa &^ pageMask}
@@ -489,6 +492,9 @@ func (t *translator) decode() {
 	}
 	if !ok {
 		t.ops = t.ops[:t.first]
+		if t.c.m != nil && t.mUndefinedInsn() {
+			return
+		}
 		t.cond = condAL
 		if t.inIT() {
 			// UNDEFINED inside an IT block still obeys its condition.
@@ -530,6 +536,9 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 		}
 		if c.halted {
 			if !c.wakeUp() {
+				if c.m != nil && c.m.lockedUp {
+					return c.retired - start, StopLockup
+				}
 				return c.retired - start, StopHalt
 			}
 		}
@@ -601,6 +610,16 @@ func (c *CPU) blockExit(o *Op) {
 	} else {
 		c.IT = itAdvance(o.it)
 	}
+	if c.m != nil && c.m.excReturn {
+		// An M-profile exception return (B1.5.8), now that the
+		// instruction that loaded EXC_RETURN into the PC is complete.
+		c.m.excReturn = false
+		c.mExceptionReturn(c.R[15])
+		c.mBoundary()
+	}
+	if c.m != nil && c.m.resetReq {
+		c.mSystemReset()
+	}
 }
 
 // execTraced runs a block one instruction at a time, reporting each.
@@ -656,6 +675,9 @@ func (c *CPU) condPass(cond uint8) bool {
 }
 
 func (c *CPU) wakeUp() bool {
+	if c.m != nil {
+		return c.mWakeUp()
+	}
 	if c.haltWFE {
 		// WFE wakes on the event register or an unmasked interrupt
 		// (ARM ARM B1.8.13); waking on the event consumes it.
@@ -705,6 +727,10 @@ func (c *CPU) branchWritePC(v uint32) {
 // An ARM target with bit 1 set is UNPREDICTABLE; like QEMU we clear only
 // bit 0.
 func (c *CPU) bxWritePC(v uint32) {
+	if c.m != nil && v>>28 == 0xf && c.m.handlerMode() {
+		c.mExcReturnPC(v)
+		return
+	}
 	c.T = v&1 != 0
 	c.nextPC = v &^ 1
 }

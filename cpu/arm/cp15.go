@@ -53,6 +53,9 @@ func (c *CPU) EnableCP15(cfg CP15Config) {
 // bits [21:20] cp10, [23:22] cp11 (0 none, 1 PL1 only, 3 full), bit 30
 // D32DIS, bit 31 ASEDIS. Without CP15 every access is allowed.
 func (c *CPU) cpacr() uint32 {
+	if c.m != nil {
+		return c.m.cpacr
+	}
 	if cp, ok := c.cp[15].(*cp15); ok {
 		return cp.cpacr
 	}

@@ -1,6 +1,6 @@
-// Package arm is the ARMv7-A processor: architectural state, exception
-// entry and return, the decoder, op semantics, and the translating
-// interpreter with its block cache.
+// Package arm is the ARMv7-A processor, and the ARMv7-M one (Config.Profile,
+// v7m*.go): architectural state, exception entry and return, the decoder,
+// op semantics, and the translating interpreter with its block cache.
 //
 // Guest code is decoded once per basic block into a slice of pre-decoded ops
 // (block.go) that one loop runs; blocks are cached by physical address and
@@ -184,11 +184,26 @@ type CPU struct {
 
 	// Config is the implementation's fixed identity.
 	Config Config
+
+	// m is the M-profile state (v7m.go); nil for the A profile.
+	m *mState
+	// OnSystemReset, when set, is called when an M-profile guest requests
+	// a system reset (AIRCR.SYSRESETREQ), after the requesting instruction,
+	// between blocks: the board may reset its devices and call c.Reset
+	// from it, and execution continues at the reset vector.
+	OnSystemReset func()
+	// lockupMsg describes the fault that locked up an M-profile CPU.
+	lockupMsg string
 }
 
 // Config fixes implementation-defined choices.
 type Config struct {
-	MIDR uint32 // Main ID Register
+	// Profile selects ARMv7-A (the zero value) or ARMv7-M.
+	Profile Profile
+	// M configures an M-profile CPU (Profile = ProfileM).
+	M MConfig
+
+	MIDR uint32 // Main ID Register (A profile)
 	// HighVectors puts the exception vectors at 0xffff0000 whatever
 	// SCTLR.V says (the VINITHI pin tied high).
 	HighVectors bool
@@ -201,6 +216,10 @@ const (
 	StopBudget  StopReason = iota // instruction budget used up
 	StopHalt                      // WFI/WFE with nothing pending
 	StopRequest                   // a hook asked the machine to stop (exit)
+	// StopLockup: an M-profile CPU entered the Lockup state (a fault in
+	// the HardFault or NMI handler, ARMv7-M ARM B1.5.15); LockupMessage
+	// says which. The machine should exit with status 1.
+	StopLockup
 )
 
 // New returns a CPU attached to b, in the reset state.
@@ -209,6 +228,9 @@ func New(b *bus.Bus, cfg Config, log *slog.Logger) *CPU {
 		log = slog.Default()
 	}
 	c := &CPU{Bus: b, Config: cfg, log: log}
+	if cfg.Profile == ProfileM {
+		c.newM()
+	}
 	c.mem.init(c)
 	c.cache.init(c)
 	b.WatchWrites(c.invalidateRange)
@@ -222,6 +244,10 @@ func New(b *bus.Bus, cfg Config, log *slog.Logger) *CPU {
 // Reset puts the CPU in its reset state (ARM ARM B1.9.2): Supervisor mode,
 // ARM state, interrupts and aborts masked, PC at the reset vector.
 func (c *CPU) Reset() {
+	if c.m != nil {
+		c.resetM()
+		return
+	}
 	c.R = [16]uint32{}
 	c.spsr = [numBanks]uint32{}
 	c.bankR13 = [numBanks]uint32{}

@@ -69,6 +69,11 @@ func decodeWith(t *translator, tb *isaTable, insn uint32) bool {
 	if id < 0 {
 		return false
 	}
+	if t.c.m != nil {
+		if ok, handled := t.mFilter(tb, id); handled {
+			return ok
+		}
+	}
 	var f fields
 	tb.extract(id, insn, &f)
 	return dispatch(t, tb.patterns[id].handler, &f)

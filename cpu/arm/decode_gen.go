@@ -117,9 +117,11 @@ const (
 	hMRRC
 	hMRS
 	hMRSB
+	hMRSM
 	hMSR
 	hMSRB
 	hMSRI
+	hMSRM
 	hMUL
 	hMULL
 	hMemHint
@@ -271,9 +273,11 @@ var handlerNames = [...]string{"",
 	"MRRC",
 	"MRS",
 	"MRSB",
+	"MRSM",
 	"MSR",
 	"MSRB",
 	"MSRI",
+	"MSRM",
 	"MUL",
 	"MULL",
 	"MemHint",
@@ -493,12 +497,16 @@ func dispatch(t *translator, h handlerID, f *fields) bool {
 		return t.MRS(f)
 	case hMRSB:
 		return t.MRSB(f)
+	case hMRSM:
+		return t.MRSM(f)
 	case hMSR:
 		return t.MSR(f)
 	case hMSRB:
 		return t.MSRB(f)
 	case hMSRI:
 		return t.MSRI(f)
+	case hMSRM:
+		return t.MSRM(f)
 	case hMUL:
 		return t.MUL(f)
 	case hMULL:
@@ -4374,6 +4382,8 @@ var t32Patterns = [...]pattern{
 	{name: "MSRB", handler: hMSRB, mask: 0xffe0f0ef, value: 0xf3808020, format: "msr%c %B, %rn"},
 	{name: "MRS", handler: hMRS, mask: 0xffeff0ff, value: 0xf3ef8000, format: "mrs%c %rd, %P"},
 	{name: "MRSB", handler: hMRSB, mask: 0xffe0f0ef, value: 0xf3e08020, format: "mrs%c %rd, %B"},
+	{name: "MRSM", handler: hMRSM, mask: 0xffeff000, value: 0xf3ef8000, format: "mrs%c %rd, %X"},
+	{name: "MSRM", handler: hMSRM, mask: 0xffe0f000, value: 0xf3808000, format: "msr%c %X, %rn"},
 	{name: "NOP", handler: hNOP, mask: 0xffffffff, value: 0xf3af8000, format: "nop%c.w"},
 	{name: "YIELD", handler: hYIELD, mask: 0xffffffff, value: 0xf3af8001, format: "yield%c.w"},
 	{name: "WFE", handler: hWFE, mask: 0xffffffff, value: 0xf3af8002, format: "wfe%c.w"},
@@ -6056,578 +6066,587 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.R = (insn >> 20 & 0x1)
 		f.d = (insn >> 8 & 0xf)
 		f.b = ctlSysmT32MRS(insn)
-	case 254: // DBG
-		f.i = (insn >> 0 & 0xf)
-	case 255: // NOP.hint
+	case 249: // MRSM
+		f.R = (insn >> 20 & 0x1)
+		f.d = (insn >> 8 & 0xf)
 		f.i = (insn >> 0 & 0xff)
-	case 256: // CPS
+	case 250: // MSRM
+		f.R = (insn >> 20 & 0x1)
+		f.n = (insn >> 16 & 0xf)
+		f.f = (insn >> 8 & 0xf)
+		f.i = (insn >> 0 & 0xff)
+	case 256: // DBG
+		f.i = (insn >> 0 & 0xf)
+	case 257: // NOP.hint
+		f.i = (insn >> 0 & 0xff)
+	case 258: // CPS
 		f.g = (insn >> 9 & 0x3)
 		f.M = (insn >> 8 & 0x1)
 		f.A = (insn >> 7 & 0x1)
 		f.I = (insn >> 6 & 0x1)
 		f.F = (insn >> 5 & 0x1)
 		f.v = (insn >> 0 & 0x1f)
-	case 257: // DSB
+	case 259: // DSB
 		f.i = (insn >> 0 & 0xf)
-	case 258: // DMB
+	case 260: // DMB
 		f.i = (insn >> 0 & 0xf)
-	case 259: // ISB
+	case 261: // ISB
 		f.i = (insn >> 0 & 0xf)
-	case 260: // BX.j
+	case 262: // BX.j
 		f.m = (insn >> 16 & 0xf)
-	case 261: // SUBSPC
+	case 263: // SUBSPC
 		f.i = (insn >> 0 & 0xff)
-	case 262: // HVC
+	case 264: // HVC
 		f.i = (insn>>16&0xf)<<12 | (insn >> 0 & 0xfff)
-	case 263: // SMC
+	case 265: // SMC
 		f.i = (insn >> 16 & 0xf)
-	case 264: // UDF
+	case 266: // UDF
 		f.i = (insn>>16&0xf)<<12 | (insn >> 0 & 0xfff)
-	case 265: // B
+	case 267: // B
 		f.i = ctlBranchT4(insn)
-	case 266: // BL
+	case 268: // BL
 		f.i = ctlBranchT4(insn)
-	case 267: // BLXI
+	case 269: // BLXI
 		f.i = ctlBranchT4(insn)
-	case 268: // ADR
+	case 270: // ADR
 		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
 		f.d = (insn >> 8 & 0xf)
 		f.U = 1
-	case 269: // ADR.sub
+	case 271: // ADR.sub
 		f.i = (insn>>26&0x1)<<11 | (insn>>12&0x7)<<8 | (insn >> 0 & 0xff)
 		f.d = (insn >> 8 & 0xf)
 		f.U = 0
-	case 270: // RFE
+	case 272: // RFE
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.P = 1
 		f.U = 0
-	case 271: // RFE.ia
+	case 273: // RFE.ia
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.P = 0
 		f.U = 1
-	case 272: // SRS
+	case 274: // SRS
 		f.W = (insn >> 21 & 0x1)
 		f.v = (insn >> 0 & 0x1f)
 		f.P = 1
 		f.U = 0
-	case 273: // SRS.ia
+	case 275: // SRS.ia
 		f.W = (insn >> 21 & 0x1)
 		f.v = (insn >> 0 & 0x1f)
 		f.P = 0
 		f.U = 1
-	case 274: // MCR.lo
+	case 276: // MCR.lo
 		f.o = (insn >> 21 & 0x7)
 		f.N = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.p = (insn >> 5 & 0x7)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 275: // MCR.mid
+	case 277: // MCR.mid
 		f.o = (insn >> 21 & 0x7)
 		f.N = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.p = (insn >> 5 & 0x7)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 276: // MCR.hi
+	case 278: // MCR.hi
 		f.o = (insn >> 21 & 0x7)
 		f.N = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.p = (insn >> 5 & 0x7)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 277: // MRC.lo
+	case 279: // MRC.lo
 		f.o = (insn >> 21 & 0x7)
 		f.N = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.p = (insn >> 5 & 0x7)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 278: // MRC.mid
+	case 280: // MRC.mid
 		f.o = (insn >> 21 & 0x7)
 		f.N = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.p = (insn >> 5 & 0x7)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 279: // MRC.hi
+	case 281: // MRC.hi
 		f.o = (insn >> 21 & 0x7)
 		f.N = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.p = (insn >> 5 & 0x7)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 280: // MCRR.lo
+	case 282: // MCRR.lo
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.o = (insn >> 4 & 0xf)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 281: // MCRR.mid
+	case 283: // MCRR.mid
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.o = (insn >> 4 & 0xf)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 282: // MCRR.hi
+	case 284: // MCRR.hi
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.o = (insn >> 4 & 0xf)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 283: // MRRC.lo
+	case 285: // MRRC.lo
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.o = (insn >> 4 & 0xf)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 284: // MRRC.mid
+	case 286: // MRRC.mid
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.o = (insn >> 4 & 0xf)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 285: // MRRC.hi
+	case 287: // MRRC.hi
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.o = (insn >> 4 & 0xf)
 		f.K = (insn >> 0 & 0xf)
 		f.e = ctlCoproc(insn)
-	case 286: // VFP3.vmla.s
+	case 288: // VFP3.vmla.s
 		f.x = 0
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 287: // VFP3.vmla.d
+	case 289: // VFP3.vmla.d
 		f.x = 0
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 288: // VFP3.vmls.s
+	case 290: // VFP3.vmls.s
 		f.x = 1
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 289: // VFP3.vmls.d
+	case 291: // VFP3.vmls.d
 		f.x = 1
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 290: // VFP3.vnmls.s
+	case 292: // VFP3.vnmls.s
 		f.x = 2
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 291: // VFP3.vnmls.d
+	case 293: // VFP3.vnmls.d
 		f.x = 2
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 292: // VFP3.vnmla.s
+	case 294: // VFP3.vnmla.s
 		f.x = 3
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 293: // VFP3.vnmla.d
+	case 295: // VFP3.vnmla.d
 		f.x = 3
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 294: // VFP3.vmul.s
+	case 296: // VFP3.vmul.s
 		f.x = 4
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 295: // VFP3.vmul.d
+	case 297: // VFP3.vmul.d
 		f.x = 4
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 296: // VFP3.vnmul.s
+	case 298: // VFP3.vnmul.s
 		f.x = 5
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 297: // VFP3.vnmul.d
+	case 299: // VFP3.vnmul.d
 		f.x = 5
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 298: // VFP3.vadd.s
+	case 300: // VFP3.vadd.s
 		f.x = 6
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 299: // VFP3.vadd.d
+	case 301: // VFP3.vadd.d
 		f.x = 6
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 300: // VFP3.vsub.s
+	case 302: // VFP3.vsub.s
 		f.x = 7
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 301: // VFP3.vsub.d
+	case 303: // VFP3.vsub.d
 		f.x = 7
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 302: // VFP3.vdiv.s
+	case 304: // VFP3.vdiv.s
 		f.x = 8
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 303: // VFP3.vdiv.d
+	case 305: // VFP3.vdiv.d
 		f.x = 8
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 304: // VFP3.vfnms.s
+	case 306: // VFP3.vfnms.s
 		f.x = 9
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 305: // VFP3.vfnms.d
+	case 307: // VFP3.vfnms.d
 		f.x = 9
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 306: // VFP3.vfnma.s
+	case 308: // VFP3.vfnma.s
 		f.x = 10
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 307: // VFP3.vfnma.d
+	case 309: // VFP3.vfnma.d
 		f.x = 10
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 308: // VFP3.vfma.s
+	case 310: // VFP3.vfma.s
 		f.x = 11
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 309: // VFP3.vfma.d
+	case 311: // VFP3.vfma.d
 		f.x = 11
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 310: // VFP3.vfms.s
+	case 312: // VFP3.vfms.s
 		f.x = 12
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.n = vfpSn(insn)
 		f.m = vfpSm(insn)
-	case 311: // VFP3.vfms.d
+	case 313: // VFP3.vfms.d
 		f.x = 12
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.n = vfpDn(insn)
 		f.m = vfpDm(insn)
-	case 312: // VMOVI.s
+	case 314: // VMOVI.s
 		f.i = (insn>>16&0xf)<<4 | (insn >> 0 & 0xf)
 		f.D = 0
 		f.d = vfpSd(insn)
-	case 313: // VMOVI.d
+	case 315: // VMOVI.d
 		f.i = (insn>>16&0xf)<<4 | (insn >> 0 & 0xf)
 		f.D = 1
 		f.d = vfpDd(insn)
-	case 314: // VFP2.vmov.s
+	case 316: // VFP2.vmov.s
 		f.x = 0
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 315: // VFP2.vmov.d
+	case 317: // VFP2.vmov.d
 		f.x = 0
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.m = vfpDm(insn)
-	case 316: // VFP2.vabs.s
+	case 318: // VFP2.vabs.s
 		f.x = 1
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 317: // VFP2.vabs.d
+	case 319: // VFP2.vabs.d
 		f.x = 1
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.m = vfpDm(insn)
-	case 318: // VFP2.vneg.s
+	case 320: // VFP2.vneg.s
 		f.x = 2
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 319: // VFP2.vneg.d
+	case 321: // VFP2.vneg.d
 		f.x = 2
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.m = vfpDm(insn)
-	case 320: // VFP2.vsqrt.s
+	case 322: // VFP2.vsqrt.s
 		f.x = 3
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 321: // VFP2.vsqrt.d
+	case 323: // VFP2.vsqrt.d
 		f.x = 3
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.m = vfpDm(insn)
-	case 322: // VCVTH.bf32f16
+	case 324: // VCVTH.bf32f16
 		f.x = 0
 		f.T = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 323: // VCVTH.tf32f16
+	case 325: // VCVTH.tf32f16
 		f.x = 0
 		f.T = 1
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 324: // VCVTH.bf16f32
+	case 326: // VCVTH.bf16f32
 		f.x = 1
 		f.T = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 325: // VCVTH.tf16f32
+	case 327: // VCVTH.tf16f32
 		f.x = 1
 		f.T = 1
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 326: // VCMP.vcmp.s
+	case 328: // VCMP.vcmp.s
 		f.x = 0
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 327: // VCMP.vcmp.d
+	case 329: // VCMP.vcmp.d
 		f.x = 0
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.m = vfpDm(insn)
-	case 328: // VCMP.vcmpz.s
+	case 330: // VCMP.vcmpz.s
 		f.x = 2
 		f.D = 0
 		f.d = vfpSd(insn)
-	case 329: // VCMP.vcmpz.d
+	case 331: // VCMP.vcmpz.d
 		f.x = 2
 		f.D = 1
 		f.d = vfpDd(insn)
-	case 330: // VCMP.vcmpe.s
+	case 332: // VCMP.vcmpe.s
 		f.x = 1
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 331: // VCMP.vcmpe.d
+	case 333: // VCMP.vcmpe.d
 		f.x = 1
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.m = vfpDm(insn)
-	case 332: // VCMP.vcmpez.s
+	case 334: // VCMP.vcmpez.s
 		f.x = 3
 		f.D = 0
 		f.d = vfpSd(insn)
-	case 333: // VCMP.vcmpez.d
+	case 335: // VCMP.vcmpez.d
 		f.x = 3
 		f.D = 1
 		f.d = vfpDd(insn)
-	case 334: // VCVTDS.d
+	case 336: // VCVTDS.d
 		f.D = 0
 		f.d = vfpDd(insn)
 		f.m = vfpSm(insn)
-	case 335: // VCVTDS.s
+	case 337: // VCVTDS.s
 		f.D = 1
 		f.d = vfpSd(insn)
 		f.m = vfpDm(insn)
-	case 336: // VCVTIF.u.s
+	case 338: // VCVTIF.u.s
 		f.x = 0
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 337: // VCVTIF.u.d
+	case 339: // VCVTIF.u.d
 		f.x = 0
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.m = vfpSm(insn)
-	case 338: // VCVTIF.s.s
+	case 340: // VCVTIF.s.s
 		f.x = 1
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 339: // VCVTIF.s.d
+	case 341: // VCVTIF.s.d
 		f.x = 1
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.m = vfpSm(insn)
-	case 340: // VCVTFI.zu.s
+	case 342: // VCVTFI.zu.s
 		f.x = 2
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 341: // VCVTFI.zu.d
+	case 343: // VCVTFI.zu.d
 		f.x = 2
 		f.D = 1
 		f.d = vfpSd(insn)
 		f.m = vfpDm(insn)
-	case 342: // VCVTFI.ru.s
+	case 344: // VCVTFI.ru.s
 		f.x = 0
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 343: // VCVTFI.ru.d
+	case 345: // VCVTFI.ru.d
 		f.x = 0
 		f.D = 1
 		f.d = vfpSd(insn)
 		f.m = vfpDm(insn)
-	case 344: // VCVTFI.zs.s
+	case 346: // VCVTFI.zs.s
 		f.x = 3
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 345: // VCVTFI.zs.d
+	case 347: // VCVTFI.zs.d
 		f.x = 3
 		f.D = 1
 		f.d = vfpSd(insn)
 		f.m = vfpDm(insn)
-	case 346: // VCVTFI.rs.s
+	case 348: // VCVTFI.rs.s
 		f.x = 1
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.m = vfpSm(insn)
-	case 347: // VCVTFI.rs.d
+	case 349: // VCVTFI.rs.d
 		f.x = 1
 		f.D = 1
 		f.d = vfpSd(insn)
 		f.m = vfpDm(insn)
-	case 348: // VCVTX.tos16.s
+	case 350: // VCVTX.tos16.s
 		f.x = 2
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpFracBits(insn)
-	case 349: // VCVTX.tos16.d
+	case 351: // VCVTX.tos16.d
 		f.x = 2
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpFracBits(insn)
-	case 350: // VCVTX.tou16.s
+	case 352: // VCVTX.tou16.s
 		f.x = 3
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpFracBits(insn)
-	case 351: // VCVTX.tou16.d
+	case 353: // VCVTX.tou16.d
 		f.x = 3
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpFracBits(insn)
-	case 352: // VCVTX.tos32.s
+	case 354: // VCVTX.tos32.s
 		f.x = 6
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpFracBits(insn)
-	case 353: // VCVTX.tos32.d
+	case 355: // VCVTX.tos32.d
 		f.x = 6
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpFracBits(insn)
-	case 354: // VCVTX.tou32.s
+	case 356: // VCVTX.tou32.s
 		f.x = 7
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpFracBits(insn)
-	case 355: // VCVTX.tou32.d
+	case 357: // VCVTX.tou32.d
 		f.x = 7
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpFracBits(insn)
-	case 356: // VCVTX.froms16.s
+	case 358: // VCVTX.froms16.s
 		f.x = 0
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpFracBits(insn)
-	case 357: // VCVTX.froms16.d
+	case 359: // VCVTX.froms16.d
 		f.x = 0
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpFracBits(insn)
-	case 358: // VCVTX.fromu16.s
+	case 360: // VCVTX.fromu16.s
 		f.x = 1
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpFracBits(insn)
-	case 359: // VCVTX.fromu16.d
+	case 361: // VCVTX.fromu16.d
 		f.x = 1
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpFracBits(insn)
-	case 360: // VCVTX.froms32.s
+	case 362: // VCVTX.froms32.s
 		f.x = 4
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpFracBits(insn)
-	case 361: // VCVTX.froms32.d
+	case 363: // VCVTX.froms32.d
 		f.x = 4
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpFracBits(insn)
-	case 362: // VCVTX.fromu32.s
+	case 364: // VCVTX.fromu32.s
 		f.x = 5
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpFracBits(insn)
-	case 363: // VCVTX.fromu32.d
+	case 365: // VCVTX.fromu32.d
 		f.x = 5
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpFracBits(insn)
-	case 364: // VLDR.s
+	case 366: // VLDR.s
 		f.U = (insn >> 23 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpImm8x4(insn)
-	case 365: // VLDR.d
+	case 367: // VLDR.d
 		f.U = (insn >> 23 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpImm8x4(insn)
-	case 366: // VSTR.s
+	case 368: // VSTR.s
 		f.U = (insn >> 23 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 0
 		f.d = vfpSd(insn)
 		f.i = vfpImm8x4(insn)
-	case 367: // VSTR.d
+	case 369: // VSTR.d
 		f.U = (insn >> 23 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
 		f.d = vfpDd(insn)
 		f.i = vfpImm8x4(insn)
-	case 368: // VLDM.xia
+	case 370: // VLDM.xia
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
@@ -6636,7 +6655,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.i = vfpImm8(insn)
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 369: // VLDM.xdb
+	case 371: // VLDM.xdb
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
 		f.P = 1
@@ -6645,7 +6664,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.i = vfpImm8(insn)
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 370: // VLDM.vpops1
+	case 372: // VLDM.vpops1
 		f.D = 0
 		f.n = 13
 		f.P = 0
@@ -6653,7 +6672,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.i = 1
 		f.d = vfpSd(insn)
-	case 371: // VLDM.vpops
+	case 373: // VLDM.vpops
 		f.i = (insn >> 0 & 0xff)
 		f.D = 0
 		f.n = 13
@@ -6662,7 +6681,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.d = vfpSd(insn)
 		f.L = vfpLastS(insn)
-	case 372: // VLDM.vpopd1
+	case 374: // VLDM.vpopd1
 		f.D = 1
 		f.n = 13
 		f.P = 0
@@ -6670,7 +6689,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.i = 2
 		f.d = vfpDd(insn)
-	case 373: // VLDM.vpopd
+	case 375: // VLDM.vpopd
 		f.i = (insn >> 0 & 0xff)
 		f.D = 1
 		f.n = 13
@@ -6679,7 +6698,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 374: // VLDM.ias1
+	case 376: // VLDM.ias1
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 0
@@ -6687,7 +6706,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.U = 1
 		f.i = 1
 		f.d = vfpSd(insn)
-	case 375: // VLDM.ias
+	case 377: // VLDM.ias
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.i = (insn >> 0 & 0xff)
@@ -6696,7 +6715,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.U = 1
 		f.d = vfpSd(insn)
 		f.L = vfpLastS(insn)
-	case 376: // VLDM.dbs1
+	case 378: // VLDM.dbs1
 		f.n = (insn >> 16 & 0xf)
 		f.D = 0
 		f.P = 1
@@ -6704,7 +6723,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.i = 1
 		f.d = vfpSd(insn)
-	case 377: // VLDM.dbs
+	case 379: // VLDM.dbs
 		f.n = (insn >> 16 & 0xf)
 		f.i = (insn >> 0 & 0xff)
 		f.D = 0
@@ -6713,7 +6732,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.d = vfpSd(insn)
 		f.L = vfpLastS(insn)
-	case 378: // VLDM.iad1
+	case 380: // VLDM.iad1
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
@@ -6721,7 +6740,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.U = 1
 		f.i = 2
 		f.d = vfpDd(insn)
-	case 379: // VLDM.iad
+	case 381: // VLDM.iad
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.i = (insn >> 0 & 0xff)
@@ -6730,7 +6749,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.U = 1
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 380: // VLDM.dbd1
+	case 382: // VLDM.dbd1
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
 		f.P = 1
@@ -6738,7 +6757,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.i = 2
 		f.d = vfpDd(insn)
-	case 381: // VLDM.dbd
+	case 383: // VLDM.dbd
 		f.n = (insn >> 16 & 0xf)
 		f.i = (insn >> 0 & 0xff)
 		f.D = 1
@@ -6747,7 +6766,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 382: // VSTM.xia
+	case 384: // VSTM.xia
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
@@ -6756,7 +6775,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.i = vfpImm8(insn)
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 383: // VSTM.xdb
+	case 385: // VSTM.xdb
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
 		f.P = 1
@@ -6765,7 +6784,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.i = vfpImm8(insn)
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 384: // VSTM.vpushs1
+	case 386: // VSTM.vpushs1
 		f.D = 0
 		f.n = 13
 		f.P = 1
@@ -6773,7 +6792,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.i = 1
 		f.d = vfpSd(insn)
-	case 385: // VSTM.vpushs
+	case 387: // VSTM.vpushs
 		f.i = (insn >> 0 & 0xff)
 		f.D = 0
 		f.n = 13
@@ -6782,7 +6801,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.d = vfpSd(insn)
 		f.L = vfpLastS(insn)
-	case 386: // VSTM.vpushd1
+	case 388: // VSTM.vpushd1
 		f.D = 1
 		f.n = 13
 		f.P = 1
@@ -6790,7 +6809,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.i = 2
 		f.d = vfpDd(insn)
-	case 387: // VSTM.vpushd
+	case 389: // VSTM.vpushd
 		f.i = (insn >> 0 & 0xff)
 		f.D = 1
 		f.n = 13
@@ -6799,7 +6818,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 388: // VSTM.ias1
+	case 390: // VSTM.ias1
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 0
@@ -6807,7 +6826,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.U = 1
 		f.i = 1
 		f.d = vfpSd(insn)
-	case 389: // VSTM.ias
+	case 391: // VSTM.ias
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.i = (insn >> 0 & 0xff)
@@ -6816,7 +6835,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.U = 1
 		f.d = vfpSd(insn)
 		f.L = vfpLastS(insn)
-	case 390: // VSTM.dbs1
+	case 392: // VSTM.dbs1
 		f.n = (insn >> 16 & 0xf)
 		f.D = 0
 		f.P = 1
@@ -6824,7 +6843,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.i = 1
 		f.d = vfpSd(insn)
-	case 391: // VSTM.dbs
+	case 393: // VSTM.dbs
 		f.n = (insn >> 16 & 0xf)
 		f.i = (insn >> 0 & 0xff)
 		f.D = 0
@@ -6833,7 +6852,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.d = vfpSd(insn)
 		f.L = vfpLastS(insn)
-	case 392: // VSTM.iad1
+	case 394: // VSTM.iad1
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
@@ -6841,7 +6860,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.U = 1
 		f.i = 2
 		f.d = vfpDd(insn)
-	case 393: // VSTM.iad
+	case 395: // VSTM.iad
 		f.W = (insn >> 21 & 0x1)
 		f.n = (insn >> 16 & 0xf)
 		f.i = (insn >> 0 & 0xff)
@@ -6850,7 +6869,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.U = 1
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 394: // VSTM.dbd1
+	case 396: // VSTM.dbd1
 		f.n = (insn >> 16 & 0xf)
 		f.D = 1
 		f.P = 1
@@ -6858,7 +6877,7 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.i = 2
 		f.d = vfpDd(insn)
-	case 395: // VSTM.dbd
+	case 397: // VSTM.dbd
 		f.n = (insn >> 16 & 0xf)
 		f.i = (insn >> 0 & 0xff)
 		f.D = 1
@@ -6867,73 +6886,73 @@ func t32Extract(id int, insn uint32, f *fields) {
 		f.W = 1
 		f.d = vfpDd(insn)
 		f.L = vfpLastD(insn)
-	case 396: // VMOV2.s
+	case 398: // VMOV2.s
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.D = 0
 		f.m = vfpSm(insn)
 		f.L = vfpSm1(insn)
-	case 397: // VMOV2.d
+	case 399: // VMOV2.d
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.D = 1
 		f.m = vfpDm(insn)
-	case 398: // VMOVR2.s
+	case 400: // VMOVR2.s
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.D = 0
 		f.m = vfpSm(insn)
 		f.L = vfpSm1(insn)
-	case 399: // VMOVR2.d
+	case 401: // VMOVR2.d
 		f.u = (insn >> 16 & 0xf)
 		f.t = (insn >> 12 & 0xf)
 		f.D = 1
 		f.m = vfpDm(insn)
-	case 400: // VMOVSR
+	case 402: // VMOVSR
 		f.t = (insn >> 12 & 0xf)
 		f.n = vfpSn(insn)
-	case 401: // VMOVRS
+	case 403: // VMOVRS
 		f.t = (insn >> 12 & 0xf)
 		f.n = vfpSn(insn)
-	case 402: // VMOVXR
+	case 404: // VMOVXR
 		f.z = (insn >> 21 & 0x1)
 		f.t = (insn >> 12 & 0xf)
 		f.n = vfpDn(insn)
-	case 403: // VMOVRX
+	case 405: // VMOVRX
 		f.z = (insn >> 21 & 0x1)
 		f.t = (insn >> 12 & 0xf)
 		f.n = vfpDn(insn)
-	case 404: // VMSR.fpscr
+	case 406: // VMSR.fpscr
 		f.t = (insn >> 12 & 0xf)
 		f.e = 1
-	case 405: // VMSR.fpsid
+	case 407: // VMSR.fpsid
 		f.t = (insn >> 12 & 0xf)
 		f.e = 0
-	case 406: // VMSR.mvfr1
+	case 408: // VMSR.mvfr1
 		f.t = (insn >> 12 & 0xf)
 		f.e = 6
-	case 407: // VMSR.mvfr0
+	case 409: // VMSR.mvfr0
 		f.t = (insn >> 12 & 0xf)
 		f.e = 7
-	case 408: // VMSR.fpexc
+	case 410: // VMSR.fpexc
 		f.t = (insn >> 12 & 0xf)
 		f.e = 8
-	case 409: // VMRS.fpscr
+	case 411: // VMRS.fpscr
 		f.t = (insn >> 12 & 0xf)
 		f.e = 1
-	case 410: // VMRS.fpsid
+	case 412: // VMRS.fpsid
 		f.t = (insn >> 12 & 0xf)
 		f.e = 0
-	case 411: // VMRS.mvfr1
+	case 413: // VMRS.mvfr1
 		f.t = (insn >> 12 & 0xf)
 		f.e = 6
-	case 412: // VMRS.mvfr0
+	case 414: // VMRS.mvfr0
 		f.t = (insn >> 12 & 0xf)
 		f.e = 7
-	case 413: // VMRS.fpexc
+	case 415: // VMRS.fpexc
 		f.t = (insn >> 12 & 0xf)
 		f.e = 8
-	case 414: // BCOND
+	case 416: // BCOND
 		f.c = (insn >> 22 & 0xf)
 		f.i = ctlBranchT3(insn)
 	}

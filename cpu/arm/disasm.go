@@ -193,6 +193,8 @@ func (d *disasmState) render(format string) string {
 			} else {
 				b.WriteString(regNames[t&0xf])
 			}
+		case 'X':
+			b.WriteString(sysmName(d.get('i', 0)))
 		case 'C':
 			b.WriteString(d.cps())
 		case 'E':

@@ -80,6 +80,10 @@ func (c *CPU) enterException(mode uint32, vec uint32, lr uint32, it uint8, maskA
 // instruction's address + 4 in ARM state and + 2 in Thumb state, whatever
 // the instruction's size (ARM ARM B1.8.3, table B1-7).
 func (c *CPU) undefined(o *Op) {
+	if c.m != nil {
+		c.mUndefined(o)
+		return
+	}
 	lr := o.pc + 4
 	if c.T {
 		lr = o.pc + 2
@@ -91,12 +95,20 @@ func (c *CPU) undefined(o *Op) {
 // svcException takes the Supervisor Call exception for op o; the saved
 // ITSTATE is that of the next instruction, where the return lands.
 func (c *CPU) svcException(o *Op) {
+	if c.m != nil {
+		c.mRaise(excSVCall, o.pc+uint32(o.size), itAdvance(o.it), "SVC")
+		return
+	}
 	c.enterException(ModeSVC, vecSVC, o.pc+uint32(o.size), itAdvance(o.it), false, false)
 }
 
 // prefetchAbort takes the Prefetch Abort exception for an instruction at pc
 // with the given fault status. LR is pc+4 in both instruction sets.
 func (c *CPU) prefetchAbort(pc uint32, it uint8, ifsr uint32) {
+	if c.m != nil {
+		c.mPrefetchAbort(pc, it)
+		return
+	}
 	c.mem.sys.ifsr = ifsr
 	c.mem.sys.ifar = pc
 	c.enterException(ModeABT, vecPrefetch, pc+4, it, true, false)
@@ -106,6 +118,10 @@ func (c *CPU) prefetchAbort(pc uint32, it uint8, ifsr uint32) {
 // dataAbort takes the Data Abort exception for op o. LR is the faulting
 // instruction's address + 8 in both instruction sets.
 func (c *CPU) dataAbort(o *Op, dfsr, dfar uint32) {
+	if c.m != nil {
+		c.mDataAbort(o, dfsr, dfar)
+		return
+	}
 	c.mem.sys.dfsr = dfsr
 	c.mem.sys.dfar = dfar
 	c.enterException(ModeABT, vecData, o.pc+8, o.it, true, false)
@@ -115,6 +131,10 @@ func (c *CPU) dataAbort(o *Op, dfsr, dfar uint32) {
 // bkptException takes the Prefetch Abort that BKPT raises as a debug event
 // when no debugger is attached (ARM ARM C4.1, B3.13.3: IFSR.FS = 0b00010).
 func (c *CPU) bkptException(o *Op) {
+	if c.m != nil {
+		c.mBKPT(o)
+		return
+	}
 	c.prefetchAbort(o.pc, o.it, c.mem.faultStatus(fsDebug))
 	c.mem.sys.ifar = 0 // IFAR is UNKNOWN for debug events; keep it stable
 }
@@ -122,6 +142,9 @@ func (c *CPU) bkptException(o *Op) {
 // checkInterrupts takes a pending, unmasked FIQ or IRQ at a block boundary.
 // It reports whether one was taken.
 func (c *CPU) checkInterrupts() bool {
+	if c.m != nil {
+		return c.mCheckInterrupts()
+	}
 	switch {
 	case c.fiqLine && !c.F:
 		c.halted, c.haltWFE = false, false

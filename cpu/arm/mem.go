@@ -581,6 +581,12 @@ func (c *CPU) loadOne(o *Op, va uint32, size int, user bool) (uint32, bool) {
 		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), false)
 		return 0, false
 	}
+	if c.m != nil && c.m.busErr {
+		// The System Control Space refused the access (v7m_scs.go).
+		c.m.busErr = false
+		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), false)
+		return 0, false
+	}
 	return uint32(v), true
 }
 
@@ -624,6 +630,9 @@ func (c *CPU) storeOne(o *Op, va uint32, size int, v uint32, user bool) bool {
 		c.guestError("write to unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
 		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), true)
 		return false
+	}
+	if c.m != nil && (c.m.busErr || c.m.endBlock) {
+		return c.mAfterSCSWrite(o, va)
 	}
 	return true
 }

@@ -84,3 +84,28 @@ func (c *CPU) execNative(b *Block) *Block {
 func natEndState(b *Block) uint32 {
 	return b.state&^(0xff<<1) | uint32(b.itEnd)<<1
 }
+
+// Ops that native code must leave to Go on the M profile: PC writes that
+// may be exception returns (BX, BLX, LDM and loads to the PC in Handler
+// mode, ARMv7-M ARM B1.5.8), and divisions, which may trap (CCR.DIV_0_TRP).
+var (
+	natPCopBX     = fnPC(opBX)
+	natPCopBLXReg = fnPC(opBLXReg)
+	natPCopUdiv   = fnPC(opUdiv)
+	natPCopSdiv   = fnPC(opSdiv)
+	natPCopLDM    = fnPC(opLDM)
+)
+
+// natAllowed reports whether op o may be compiled to native code.
+func (c *CPU) natAllowed(o *Op) bool {
+	if c.m == nil {
+		return true
+	}
+	switch fnPC(o.fn) {
+	case natPCopBX, natPCopBLXReg, natPCopUdiv, natPCopSdiv:
+		return false
+	case natPCopLDM:
+		return o.imm&0x8000 == 0
+	}
+	return o.rd != 15
+}

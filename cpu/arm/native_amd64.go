@@ -845,7 +845,7 @@ func (c *CPU) natCompile(b *Block) {
 	fns := make([]natEmit, len(b.ops))
 	native := 0
 	for i := range b.ops {
-		if e := natOps[fnPC(b.ops[i].fn)]; e != nil {
+		if e := natOps[fnPC(b.ops[i].fn)]; e != nil && c.natAllowed(&b.ops[i]) {
 			fns[i] = e
 			native++
 		}

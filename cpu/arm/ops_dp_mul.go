@@ -182,6 +182,9 @@ func opSdiv(c *CPU, o *Op) {
 	n, m := int32(c.R[o.rn]), int32(c.R[o.rm])
 	switch {
 	case m == 0:
+		if c.m != nil && c.mDivByZero(o) {
+			return
+		}
 		c.R[o.rd] = 0
 	case m == -1:
 		c.R[o.rd] = uint32(-n) // wraps for INT_MIN, as required
@@ -193,6 +196,9 @@ func opSdiv(c *CPU, o *Op) {
 func opUdiv(c *CPU, o *Op) {
 	m := c.R[o.rm]
 	if m == 0 {
+		if c.m != nil && c.mDivByZero(o) {
+			return
+		}
 		c.R[o.rd] = 0
 		return
 	}

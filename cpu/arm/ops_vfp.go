@@ -793,6 +793,10 @@ func opVMRSid(c *CPU, o *Op) {
 func opVMSRfpscr(c *CPU, o *Op) {
 	if c.vfpOK(o) {
 		c.vfp.fpscr = c.R[o.rn] & fpscrWritable
+		if c.m != nil {
+			// FPv4-SP has no short vectors: Len and Stride are RES0.
+			c.vfp.fpscr &^= fpscrVector
+		}
 	}
 }
 

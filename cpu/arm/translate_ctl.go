@@ -42,6 +42,9 @@ func ctlImodT16(insn uint32) uint32 { return 2 | insn>>4&1 }
 // --- MRS ---------------------------------------------------------------------
 
 func (t *translator) MRS(f *fields) bool {
+	if t.c.m != nil {
+		return t.MRSM(f) // SYSm = 0: APSR; R = 1 (SPSR) is UNDEFINED
+	}
 	// UNPREDICTABLE: Rd = 15 (and 13 in T32). QEMU writes the value to the
 	// register; for the PC that is a branch, which we copy.
 	fn := opMRSCPSR
@@ -81,6 +84,9 @@ func opMRSSPSR(c *CPU, o *Op) {
 // --- MSR ---------------------------------------------------------------------
 
 func (t *translator) MSR(f *fields) bool {
+	if t.c.m != nil {
+		return t.MSRM(f) // SYSm = 0: APSR; R = 1 (SPSR) is UNDEFINED
+	}
 	// UNPREDICTABLE: mask = 0000 (writes nothing, as QEMU); Rn = 15 (the
 	// PC value is written, as QEMU).
 	if f.R != 0 {
@@ -283,6 +289,9 @@ func opMSRBanked(c *CPU, o *Op) {
 
 // CPS changes the masks (imod = 10 enable, 11 disable) and/or the mode.
 func (t *translator) CPS(f *fields) bool {
+	if t.c.m != nil {
+		return t.mCPS(f)
+	}
 	// UNPREDICTABLE: imod = 01, imod<1> = 1 with no A/I/F, M = 0 with a
 	// mode, mode changes inside an IT block: all executed as QEMU does,
 	// applying exactly what the fields say.

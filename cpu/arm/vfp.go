@@ -140,6 +140,9 @@ func (c *CPU) vfpDPOK(o *Op) bool {
 }
 
 func (c *CPU) vfpCheckSlow(o *Op, vector bool) bool {
+	if c.m != nil {
+		return c.mFPCheck(o, vector)
+	}
 	if !c.vfpAccessible() || c.vfp.fpexc&fpexcEN == 0 || vector && c.vfp.fpscr&fpscrVector != 0 {
 		c.undefined(o)
 		return false
