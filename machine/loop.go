@@ -99,10 +99,12 @@ func (l *Loop) serveDump() {
 	l.Describe(r.w)
 }
 
-// ErrTimeout and ErrInsnLimit report that a limit ended the run.
+// ErrTimeout and ErrInsnLimit report that a limit ended the run;
+// ErrLockup that an M-profile CPU locked up (a fault it cannot take).
 var (
 	ErrTimeout   = errors.New("timeout: the guest did not finish in time")
 	ErrInsnLimit = errors.New("instruction limit reached")
+	ErrLockup    = errors.New("the CPU locked up")
 )
 
 // Exit ends the run with the guest's exit code (semihosting, PSCI).
@@ -154,6 +156,9 @@ func (l *Loop) Run() (Result, error) {
 		l.advance(n, start)
 		if l.exited {
 			return Result{ExitCode: l.code}, nil
+		}
+		if why == arm.StopLockup {
+			return Result{}, fmt.Errorf("%w: %s", ErrLockup, l.CPU.LockupMessage())
 		}
 		if l.reset {
 			return Result{Reset: true}, nil

@@ -25,6 +25,7 @@ import (
 	"mimic/frontend/console"
 	"mimic/frontend/img"
 	"mimic/machine"
+	"mimic/machine/mcu"
 	"mimic/machine/virt"
 	"mimic/roms"
 )
@@ -66,7 +67,7 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "mimic: %v\n", err)
 		var ue usageError
-		if errors.As(err, &ue) || errors.Is(err, virt.ErrConfig) {
+		if errors.As(err, &ue) || errors.Is(err, virt.ErrConfig) || errors.Is(err, mcu.ErrConfig) {
 			return 2
 		}
 		return 1
@@ -98,6 +99,9 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 	// Devices log guest errors through the default logger.
 	slog.SetDefault(log)
 
+	if o.IsMCU() {
+		return bootMCU(o, stdin, stdout, stderr, log)
+	}
 	cfg := virt.Config{
 		RAMSize: o.RAM, Kernel: o.Kernel, Append: o.Append,
 		Initrd: o.Initrd, DTB: o.DTB, Bios: o.Bios,

@@ -473,8 +473,15 @@ func (p *parser) finish() error {
 	if o.Machine == "" {
 		o.Machine = "virt"
 	}
-	if o.CPU == "" {
+	if want, ok := mcuCPU[o.Machine]; ok {
+		if o.CPU != "" && o.CPU != want {
+			return fmt.Errorf("-machine %s has a %s: -cpu %s is not possible", o.Machine, want, o.CPU)
+		}
+		o.CPU = want
+	} else if o.CPU == "" {
 		o.CPU = "cortex-a15"
+	} else if o.CPU != "cortex-a15" {
+		return fmt.Errorf("-cpu %s is a microcontroller core: use -machine %s", o.CPU, mcuBoardsFor(o.CPU))
 	}
 	if o.SMP == 0 {
 		o.SMP = 1
@@ -679,3 +686,18 @@ func (p *parser) checkReferences() error {
 	}
 	return nil
 }
+
+// mcuBoardsFor lists the boards with CPU model cpu.
+func mcuBoardsFor(cpu string) string {
+	var names []string
+	for _, v := range machineTypes {
+		if mcuCPU[v.Name] == cpu {
+			names = append(names, v.Name)
+		}
+	}
+	return strings.Join(names, " or ")
+}
+
+// IsMCU reports whether the machine is a microcontroller board (an
+// M-profile CPU, firmware in its own memory, no virtio).
+func (o *Options) IsMCU() bool { _, ok := mcuCPU[o.Machine]; return ok }

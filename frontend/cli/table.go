@@ -25,9 +25,9 @@ func optionTable() []*Option {
 		{Name: "help", Aliases: []string{"h"}, Help: "print this help and exit", apply: applyHelp},
 		{Name: "machine", Aliases: []string{"M"}, Arg: "TYPE[,PROP=VALUE...]", Implied: "type", Noun: "machine",
 			Keys: machineKeys, Variants: machineTypes, VariantOptional: true, apply: applyMachine,
-			Help: "the board: virt (QEMU's 32-bit Arm virt); -machine help, -machine virt,help"},
+			Help: "the board: virt (QEMU's 32-bit Arm virt), mps2-an385, mps2-an386, lm3s6965evb; -machine help, -machine virt,help"},
 		{Name: "cpu", Arg: "MODEL", Implied: "model", Noun: "CPU", Variants: cpuModels, apply: applyCPU,
-			Help: "the CPU model: cortex-a15"},
+			Help: "the CPU model: cortex-a15 (virt), cortex-m3, cortex-m4 (each microcontroller board has its own)"},
 		{Name: "accel", Arg: "NAME[,thread=single|multi]", Implied: "accel", Noun: "accelerator",
 			Keys: accelKeys, Variants: accelerators, Fallback: true, apply: applyAccel,
 			Help: "execution engine: tcg or native (hot code compiled to host code where the host allows; the default), interp; repeat to fall back as QEMU does"},
@@ -138,7 +138,13 @@ func optionTable() []*Option {
 // machineTypes are the boards.
 var machineTypes = []Variant{
 	{Name: "virt", Doc: "QEMU's virt board for 32-bit Arm: Cortex-A15, GICv2, PL011, PL031, fw_cfg, 32 virtio-mmio, flash"},
+	{Name: "mps2-an385", Doc: "ARM MPS2 with the AN385 FPGA image: Cortex-M3, CMSDK UARTs and timers (QEMU's map)"},
+	{Name: "mps2-an386", Doc: "ARM MPS2 with the AN386 FPGA image: Cortex-M4 with FPU, CMSDK UARTs and timers"},
+	{Name: "lm3s6965evb", Doc: "Stellaris LM3S6965EVB: Cortex-M3, 256 KiB flash, 64 KiB SRAM, Stellaris UARTs and timers"},
 }
+
+// mcuCPU is the CPU of each microcontroller board (QEMU accepts no other).
+var mcuCPU = map[string]string{"mps2-an385": "cortex-m3", "mps2-an386": "cortex-m4", "lm3s6965evb": "cortex-m3"}
 
 // machineKeys are the virt board's properties Mimic accepts. Each is
 // accepted only where it changes nothing on Mimic's Cortex-A15 virt
@@ -179,6 +185,8 @@ const notYetMsg = "not supported yet"
 
 var cpuModels = []Variant{
 	{Name: "cortex-a15", Doc: "ARMv7-A with VFPv4, Advanced SIMD, LPAE, generic timer (QEMU's virt default)"},
+	{Name: "cortex-m3", Doc: "ARMv7-M (mps2-an385, lm3s6965evb)"},
+	{Name: "cortex-m4", Doc: "ARMv7E-M with the DSP instructions and FPv4-SP (mps2-an386)"},
 }
 
 // accelerators are QEMU's -accel names. Mimic runs the guest on its own

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"mimic/frontend/cli"
+	"mimic/frontend/console"
+	"mimic/machine"
+	"mimic/machine/mcu"
+)
+
+// bootMCU runs firmware on a microcontroller board (-M mps2-an385,
+// mps2-an386, lm3s6965evb): the M-profile CPU, the board's memories and
+// peripherals, UART 0 on the terminal, semihosting, and the same limits,
+// deterministic time, tracing and statistics as the virt board.
+func bootMCU(o *cli.Options, stdin *os.File, stdout, stderr io.Writer, log *slog.Logger) (int, error) {
+	if err := checkMCUOptions(o); err != nil {
+		return 0, err
+	}
+	cfg := mcu.Config{
+		Board: o.Machine, CPU: o.CPU, Kernel: o.Kernel, Append: o.Append,
+		Semihosting: o.Semihosting, ICountShift: o.ICount.Shift,
+		Stdin: stdin, Stderr: stderr,
+		Timeout: o.Timeout, MaxInsns: o.MaxInsns, NoReboot: o.NoReboot, Log: log,
+	}
+	if line, ok := o.SemihostingCmdline(); ok {
+		cfg.SemihostingCmdline = line
+	}
+	var serialOut io.Writer = stdout
+	var closeSerial func() error
+	switch o.Serial.Backend {
+	case "stdio":
+	case "null":
+		serialOut = io.Discard
+	case "file":
+		f, err := os.Create(o.Serial.Path)
+		if err != nil {
+			return 0, usageError{fmt.Sprintf("-serial %s: %v", o.Serial, err)}
+		}
+		serialOut, closeSerial = f, f.Close
+	default:
+		panic("BUG: unknown serial back end " + o.Serial.Backend)
+	}
+	cfg.Serial = serialOut
+	if o.Trace {
+		tracer := machine.NewTracer(stderr)
+		tracer.Thumb = thumbDisasm
+		tracer.A32 = armDisasm
+		cfg.Trace = tracer.Trace
+		defer tracer.Flush()
+	}
+	var m *mcu.Machine
+	if o.Serial.Backend == "stdio" && !cfg.Semihosting {
+		con, err := console.Open(stdin, stdout, true, console.Keys{
+			Quit: func() {
+				if m != nil {
+					m.Loop.Quit()
+				}
+			},
+			Info: func() {
+				if m != nil {
+					m.Loop.RequestDump(stderr)
+				}
+			},
+		})
+		if err != nil {
+			return 0, err
+		}
+		defer con.Close()
+		cfg.Input = con.Input
+	}
+	m, err := mcu.New(cfg)
+	if err != nil {
+		return 0, err
+	}
+	m.CPU.NoNative = o.Accel == "interp"
+	start := time.Now()
+	code, err := m.Run()
+	if cerr := m.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if o.Stats {
+		printStats(stderr, m.Retired(), time.Since(start))
+	}
+	if closeSerial != nil {
+		if cerr := closeSerial(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}
+	return code, err
+}
+
+// checkMCUOptions refuses what a microcontroller board does not have.
+func checkMCUOptions(o *cli.Options) error {
+	no := func(what string) error {
+		return usageError{fmt.Sprintf("-machine %s has no %s (that is the virt board's)", o.Machine, what)}
+	}
+	switch {
+	case o.Kernel == "":
+		return usageError{fmt.Sprintf("-machine %s needs firmware: -kernel FILE (ELF, Intel HEX or raw binary)", o.Machine)}
+	case o.Initrd != "":
+		return no("-initrd")
+	case o.DTB != "":
+		return no("device tree (-dtb)")
+	case o.Bios != "":
+		return no("-bios flash; pass the firmware with -kernel")
+	case len(o.Drives) > 0:
+		return no("disks (-drive)")
+	case len(o.Devices) > 0:
+		return no("-device slots (virtio-mmio)")
+	case len(o.NICs) > 0 || len(o.Netdevs) > 0:
+		return no("network card Mimic models yet (the LAN9118 and the Stellaris Ethernet are not implemented)")
+	case o.Display == "sdl":
+		return no("display")
+	case o.Screenshot != "" || o.AudioOut != "" || o.InputScript != "":
+		return no("display, sound or input devices")
+	case o.DumpDTB != "":
+		return no("device tree")
+	}
+	return nil
+}
