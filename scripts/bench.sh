@@ -38,6 +38,26 @@ for img in roms/bench/bench-arm.elf roms/bench/bench-thumb.elf; do
 	fi
 	printf '%-12s %10.3f %8s %10s %10s %8s %10s\n' "$(basename "$img" .elf)" "$mt" "${mips:--}" "$qt" "$ratio" "$qit" "$ratio_ic"
 done
+# The same benchmark built for the Cortex-M3 on mps2-an385, plain and in
+# deterministic time (Mimic --icount shift=0 against QEMU -icount shift=0,
+# what a firmware CI runs in). Targets: >= 0.8 plain, >= 1.5 with icount.
+img=roms/bench/bench-m3.elf
+if [ -f "$img" ]; then
+	t0=$(now); out=$("$MIMIC" -M mps2-an385 --semihosting --nographic --kernel "$img" --stats 2>/tmp/mimic-bench.err) || true; t1=$(now)
+	mt=$(secs "$t0" "$t1")
+	mips=$(sed -n 's/.*: \([0-9.]*\) MIPS.*/\1/p' /tmp/mimic-bench.err)
+	[ "$out" = "$(grep -v '^exit=' roms/bench/bench-m3.ref)" ] || echo "warning: $img output differs from roms/bench/bench-m3.ref" >&2
+	t0=$(now); "$MIMIC" -M mps2-an385 --semihosting --nographic --icount shift=0 --kernel "$img" >/dev/null 2>&1 || true; t1=$(now)
+	mit=$(secs "$t0" "$t1")
+	qt=- ratio=- qit=- ratio_ic=-
+	if [ -n "$QEMU" ]; then
+		t0=$(now); "$QEMU" -M mps2-an385 -nographic -semihosting -kernel "$img" >/dev/null 2>&1 || true; t1=$(now)
+		qt=$(secs "$t0" "$t1"); ratio=$(div "$qt" "$mt")
+		t0=$(now); "$QEMU" -M mps2-an385 -nographic -semihosting -icount shift=0 -kernel "$img" >/dev/null 2>&1 || true; t1=$(now)
+		qit=$(secs "$t0" "$t1"); ratio_ic=$(div "$qit" "$mit")
+	fi
+	printf '%-12s %10.3f %8s %10s %10s %8s %10s   (mps2-an385; Mimic --icount: %s s)\n' bench-m3 "$mt" "${mips:--}" "$qt" "$ratio" "$qit" "$ratio_ic" "$mit"
+fi
 "$MIMIC" -m 1024 --semihosting --nographic --kernel roms/bench/bench-arm.elf --stats 2>&1 >/dev/null | sed -n 's/.*peak RSS/peak RSS with -m 1024:/p'
 [ -n "$QEMU" ] || echo "(qemu-system-arm not installed: no ratios; scripts/apt-install.sh qemu-system-arm)"
 

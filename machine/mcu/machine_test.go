@@ -3,7 +3,10 @@ package mcu
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 
@@ -103,5 +106,29 @@ func TestUnimplemented(t *testing.T) {
 	}
 	if _, ok := mps.Bus.Read(0x40030010, 4); !ok {
 		t.Errorf("mps2: RESERVED 4 is a dummy device")
+	}
+}
+
+// TestBenchmarkMatchesQEMU runs the CPU benchmark built for the Cortex-M3
+// (roms/bench/bench-m3.elf, 2.4 billion instructions of integer work) and
+// compares its checksums with QEMU 7.2's run (bench-m3.ref).
+func TestBenchmarkMatchesQEMU(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2.4 billion instructions")
+	}
+	ref, err := os.ReadFile("../../roms/bench/bench-m3.ref")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	m, err := New(Config{Board: "mps2-an385", Kernel: "../../roms/bench/bench-m3.elf", Semihosting: true,
+		ICountShift: -1, Serial: &out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := m.Run()
+	got := fmt.Sprintf("%sexit=%d\n", out.String(), code)
+	if err != nil || got != string(ref) {
+		t.Errorf("the benchmark on Mimic (%v):\n%s\nQEMU's:\n%s", err, got, ref)
 	}
 }

@@ -12,7 +12,9 @@ typedef uint64_t u64;
 typedef int32_t s32;
 typedef int64_t s64;
 
-#ifdef __thumb__
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#define SEMI_TRAP "bkpt 0xab" /* the M profile's semihosting trap */
+#elif defined(__thumb__)
 #define SEMI_TRAP "svc 0xab"
 #else
 #define SEMI_TRAP "svc 0x123456"
