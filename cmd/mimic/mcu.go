@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"mimic/frontend/cli"
@@ -78,6 +79,16 @@ func bootMCU(o *cli.Options, stdin *os.File, stdout, stderr io.Writer, log *slog
 		return 0, err
 	}
 	m.CPU.NoNative = o.Accel == "interp"
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return 0, usageError{fmt.Sprintf("--cpuprofile: %v", err)}
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return 0, err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	start := time.Now()
 	code, err := m.Run()
 	if cerr := m.Close(); err == nil && cerr != nil {
