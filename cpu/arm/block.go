@@ -266,7 +266,9 @@ func (c *CPU) findBlock(pc uint32, st uint32) *Block {
 		// PCs, so translate a copy for this address. A block whose last
 		// instruction continues in the next page needs that page to map
 		// where it did too.
-		if b.vpc == pc && (!b.span || c.mapped(b)) {
+		// A page whose execute permission varies (v7m_mpu.go) runs one
+		// instruction per block; a longer block was translated before.
+		if b.vpc == pc && (!b.span || c.mapped(b)) && (e.exec == pc&^pageMask || b.ninsn <= 1) {
 			return b
 		}
 	}
@@ -414,6 +416,11 @@ func (c *CPU) translateBlock(pc uint32, pa uint64, st uint32) *Block {
 			t.it = itAdvance(t.it)
 		}
 		if t.end || pc&^pageMask != page {
+			break
+		}
+		if c.mem.icur[page>>pageShift&(tlbSize-1)].exec != page {
+			// Execute permission varies within the page (v7m_mpu.go):
+			// one instruction per block, each checked when entered.
 			break
 		}
 	}

@@ -106,7 +106,7 @@ func (c *CPU) svcException(o *Op) {
 // with the given fault status. LR is pc+4 in both instruction sets.
 func (c *CPU) prefetchAbort(pc uint32, it uint8, ifsr uint32) {
 	if c.m != nil {
-		c.mPrefetchAbort(pc, it)
+		c.mPrefetchAbort(pc, it, ifsr)
 		return
 	}
 	c.mem.sys.ifsr = ifsr

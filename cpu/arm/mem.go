@@ -298,6 +298,9 @@ func flat(va uint32) translation {
 // translate maps va to a physical address for an access of the given kind.
 // With the MMU off it is the identity (ARM ARM B3.2).
 func (m *memState) translate(va uint32, kind accKind, user bool) translation {
+	if m.c.m != nil {
+		return m.c.mpuTranslate(va, kind, user) // v7m_mpu.go
+	}
 	if m.sys.sctlr&sctlrM != 0 && m.c.mmu != nil {
 		return m.c.mmu.Translate(va, kind, user)
 	}
@@ -339,6 +342,11 @@ func (m *memState) fill(va uint32, kind accKind, user bool) (e *tlbEntry, pa uin
 	if t.size > pageShift {
 		e.big = va&^(uint32(1)<<t.size-1) | uint32(t.size)
 		m.markBig(e.big)
+	}
+	if t.size < pageShift {
+		// Permissions differ within the page (an M-profile MPU region
+		// smaller than a page): every access asks translate.
+		return e, pa, 0
 	}
 	if kind == accExec {
 		e.exec = vpage
@@ -575,6 +583,9 @@ func (c *CPU) loadOne(o *Op, va uint32, size int, user bool) (uint32, bool) {
 			return binary.LittleEndian.Uint32(e.host[off:]), true
 		}
 	}
+	if c.m != nil {
+		c.m.accOp = o // for DWT_CYCCNT (v7m_dwt.go)
+	}
 	v, ok := c.Bus.Read(pa, size)
 	if !ok {
 		c.guestError("read from unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
@@ -624,6 +635,9 @@ func (c *CPU) storeOne(o *Op, va uint32, size int, v uint32, user bool) bool {
 	if c.Bus.IsROM(pa) {
 		c.guestError("write to ROM ignored", "pa", hex64(pa), "pc", hex32(o.pc))
 		return true
+	}
+	if c.m != nil {
+		c.m.accOp = o // for DWT_CYCCNT (v7m_dwt.go)
 	}
 	// Bus.Write tells the code tracker (invalidateRange) about RAM writes.
 	if !c.Bus.Write(pa, size, uint64(v)) {

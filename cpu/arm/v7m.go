@@ -8,8 +8,11 @@ package arm
 // the T32 decoder, the block cache, the op handlers and the native backend
 // are shared. What differs is reached from a few places that test c.m:
 // exception entry and return (v7m_exc.go), the special-register and
-// system instructions (v7m_translate.go), and the System Control Space
-// the CPU provides as a bus device (v7m_scs.go, v7m_systick.go).
+// system instructions (v7m_translate.go), the System Control Space
+// the CPU provides as a bus device (v7m_scs.go, v7m_systick.go), the MPU,
+// which is the M profile's address translation (v7m_mpu.go), and the
+// other devices of the core the board maps: the bit-band aliases
+// (v7m_bitband.go), the DWT cycle counter and the ITM (v7m_dwt.go).
 //
 // How the A-profile state is reused:
 //   - c.R[13] is the current stack pointer; the other one (MSP or PSP) is
@@ -122,6 +125,9 @@ type mState struct {
 
 	exc   []mExc // indexed by exception number, 16 + NumIRQ
 	level []bool // external interrupt inputs
+	// sevSeen is the pending set SEVONPEND last looked at (a bit per
+	// exception number).
+	sevSeen []uint64
 
 	// System Control Block.
 	vtor, prigroup, scr, ccr uint32
@@ -130,6 +136,7 @@ type mState struct {
 	mmfar, bfar, cpacr       uint32
 	fpccr, fpcar, fpdscr     uint32
 
+	mpu  mpu
 	tick systick
 
 	// excReturn is set by a PC write in Handler mode of an EXC_RETURN
@@ -140,6 +147,15 @@ type mState struct {
 	endBlock bool
 	// busErr makes the running SCS access a BusFault (unprivileged).
 	busErr bool
+	// accOp is the op whose load or store the bus is performing, so that
+	// a device can tell how many instructions of the running block have
+	// retired (insnCount).
+	accOp *Op
+	// demcr is the Debug Exception and Monitor Control Register (C1.6.5);
+	// only TRCENA has an effect (it gates the DWT cycle counter).
+	demcr uint32
+	dwt   dwt
+	itm   itmRegs
 	// lockedUp is set in the Lockup state (B1.5.15).
 	lockedUp bool
 	// resetReq is a system reset request (AIRCR.SYSRESETREQ) not yet
@@ -220,6 +236,10 @@ func (c *CPU) resetM() {
 	}
 	m.excReturn, m.endBlock, m.busErr, m.lockedUp, m.resetReq = false, false, false, false, false
 	m.tick.reset()
+	m.mpu.reset()
+	m.demcr, m.accOp = 0, nil
+	m.dwt.reset(c)
+	m.itm = itmRegs{}
 	c.mem.sys.sctlr = 0
 	c.setPrivMode()
 	c.mem.flushAll()
@@ -289,15 +309,19 @@ func (c *CPU) setControl(v uint32) {
 
 // mSetFPCA sets CONTROL.FPCA. FPEXC does not exist on the M profile; its
 // EN bit, which the shared floating-point ops test on their fast path,
-// mirrors FPCA instead, so that the first FP instruction after FPCA was
-// cleared takes the slow path (mFPCheck), which sets FPCA as FPCCR.ASPEN
-// asks (B1.4.4, B3.2.22).
+// is set when FPCA is and no lazy state preservation is pending
+// (FPCCR.LSPACT), so that the first FP instruction after FPCA was cleared
+// or a lazy frame was reserved takes the slow path (mFPCheck), which
+// stores the lazy state and sets FPCA as FPCCR.ASPEN asks (B1.4.4,
+// B1.5.7, B3.2.22).
 func (c *CPU) mSetFPCA(on bool) {
 	c.m.control &^= controlFPCA
 	c.vfp.fpexc = 0
 	if on && c.m.fpu {
 		c.m.control |= controlFPCA
-		c.vfp.fpexc = fpexcEN
+		if c.m.fpccr&fpccrLSPACT == 0 {
+			c.vfp.fpexc = fpexcEN
+		}
 	}
 }
 
@@ -313,14 +337,76 @@ func (c *CPU) mFPCheck(o *Op, vector bool) bool {
 		c.undefined(o)
 		return false
 	}
+	if c.m.fpccr&fpccrLSPACT != 0 && !c.mPreserveFPState(o) {
+		return false
+	}
 	if c.m.fpccr&fpccrASPEN != 0 && c.m.control&controlFPCA == 0 {
 		// A new FP context takes AHP, DN, FZ and RMode from FPDSCR
-		// (B1.4.4, ExecuteFPCheck).
+		// (B1.4.4, ExecuteFPCheck: FPSCR<26:22> = FPDSCR<26:22>); the
+		// flags keep their values. QEMU 7.2 sets the whole FPSCR to
+		// FPDSCR, clearing the cumulative exception flags and NZCV.
 		const dflt = 0x1f << 22
 		c.vfp.fpscr = c.vfp.fpscr&^dflt | c.m.fpdscr&dflt
 		c.mSetFPCA(true)
 	}
 	return true
+}
+
+// mPreserveFPState is PreserveFPState (B1.5.7): the lazy stacking of
+// S0-S15 and FPSCR into the space an exception entry reserved at FPCAR,
+// with the privilege FPCCR.USER recorded. It clears LSPACT. A fault
+// (MPU, or a bus error) is MemManage MLSPERR or BusFault LSPERR taken
+// from the FP instruction, which does not execute; LSPACT then stays
+// set, as the instruction will run again.
+func (c *CPU) mPreserveFPState(o *Op) bool {
+	m := c.m
+	user := m.fpccr&fpccrUSER != 0
+	for i := range 17 {
+		v := c.vfp.fpscr
+		if i < 16 {
+			v = c.vfp.word(uint8(i))
+		}
+		a := m.fpcar + uint32(4*i)
+		if i == 16 {
+			a = m.fpcar + 0x40
+		}
+		if kind := c.mStackAccess(a, v, user, true); kind != 0 {
+			if kind == excMemManage {
+				c.mFault(o, excMemManage, cfsrMLSPERR, "lazy FP state preservation: MPU violation")
+			} else {
+				c.mFault(o, excBusFault, cfsrLSPERR, "lazy FP state preservation: bus error")
+			}
+			return false
+		}
+	}
+	m.fpccr &^= fpccrLSPACT
+	c.mSetFPCA(m.control&controlFPCA != 0)
+	return true
+}
+
+// mLazyFrame records, on an exception entry that reserves FP space at
+// fpcar without storing it (FPCCR.LSPEN, B1.5.7 UpdateFPCCR), where the
+// state goes and in which context it was: LSPACT, USER, THREAD and
+// whether HardFault, MemManage, BusFault and DebugMonitor could then be
+// taken (HFRDY, MMRDY, BFRDY, MONRDY). exec is the execution priority
+// before the entry.
+func (c *CPU) mLazyFrame(fpcar uint32, exec int) {
+	m := c.m
+	m.fpcar = fpcar
+	v := m.fpccr&(fpccrASPEN|fpccrLSPEN) | fpccrLSPACT
+	set := func(b uint32, on bool) {
+		if on {
+			v |= b
+		}
+	}
+	set(fpccrUSER, !c.Privileged())
+	set(fpccrTHREAD, !m.handlerMode())
+	set(fpccrHFRDY, exec > -1)
+	can := func(n int) bool { return m.excEnabled(n) && m.groupPrio(m.excPrio(n)) < exec }
+	set(fpccrMMRDY, can(excMemManage))
+	set(fpccrBFRDY, can(excBusFault))
+	// DebugMonitor is never enabled (no DEMCR.MON_EN): MONRDY stays 0.
+	m.fpccr = v
 }
 
 // XPSR assembles the combined program status register: APSR (N Z C V Q,

@@ -13,16 +13,26 @@ import "fmt"
 // registers and EXC_RETURN as with a hardware tail-chain (R0-R3 and R12
 // are UNKNOWN on entry either way). Late arrival is not modelled: entry
 // is atomic here.
+//
+// A push that fails (the MPU, with the privilege of the interrupted
+// code, or a bus error) is a derived fault (B1.5.14): the exception is
+// taken and MemManage MSTKERR or BusFault STKERR pends (HardFault if
+// disabled). A pop that fails pends MUNSTKERR or UNSTKERR the same way,
+// but the return completes (the architecture abandons it).
 
 // CFSR bits (B3.2.15): MMFSR in bits 7:0, BFSR 15:8, UFSR 31:16.
 const (
 	cfsrIACCVIOL    = 1 << 0
 	cfsrDACCVIOL    = 1 << 1
+	cfsrMUNSTKERR   = 1 << 3
+	cfsrMSTKERR     = 1 << 4
+	cfsrMLSPERR     = 1 << 5
 	cfsrMMARVALID   = 1 << 7
 	cfsrIBUSERR     = 1 << 8
 	cfsrPRECISERR   = 1 << 9
 	cfsrUNSTKERR    = 1 << 11
 	cfsrSTKERR      = 1 << 12
+	cfsrLSPERR      = 1 << 13
 	cfsrBFARVALID   = 1 << 15
 	cfsrUNDEFINSTR  = 1 << 16
 	cfsrINVSTATE    = 1 << 17
@@ -58,8 +68,17 @@ const (
 
 // FPCCR bits (B3.2.22).
 const (
-	fpccrLSPEN = 1 << 30
-	fpccrASPEN = 1 << 31
+	fpccrLSPACT = 1 << 0
+	fpccrUSER   = 1 << 1
+	fpccrTHREAD = 1 << 3
+	fpccrHFRDY  = 1 << 4
+	fpccrMMRDY  = 1 << 5
+	fpccrBFRDY  = 1 << 6
+	fpccrMONRDY = 1 << 8
+	fpccrLSPEN  = 1 << 30
+	fpccrASPEN  = 1 << 31
+	fpccrMask   = fpccrLSPACT | fpccrUSER | fpccrTHREAD | fpccrHFRDY | fpccrMMRDY |
+		fpccrBFRDY | fpccrMONRDY | fpccrLSPEN | fpccrASPEN
 )
 
 // excPrio is the priority of exception n: fixed for Reset, NMI and
@@ -119,6 +138,11 @@ func (m *mState) excEnabled(n int) bool {
 		return m.shcsr&shcsrBUSFAULTEN != 0
 	case excUsageFault:
 		return m.shcsr&shcsrUSGFAULTEN != 0
+	case excDebugMon:
+		// DEMCR.MON_EN enables the monitor (C1.6.5); Mimic has no
+		// debug monitor support, so a debug event (BKPT with no
+		// semihosting) escalates to HardFault with HFSR.DEBUGEVT.
+		return false
 	}
 	return m.exc[n].enabled
 }
@@ -143,8 +167,37 @@ func (m *mState) bestPending() int {
 // any change to pending, enable, priority, masking or active state.
 func (c *CPU) mUpdate() {
 	m := c.m
+	if m.scr&scrSEVONPEND != 0 {
+		c.mSevOnPend()
+	}
 	n := m.bestPending()
-	c.irqLine = n >= 0 && m.groupPrio(m.excPrio(n)) < c.execPriority(true)
+	exec := c.execPriority(true)
+	c.irqLine = n >= 0 && m.groupPrio(m.excPrio(n)) < exec
+	if m.mpu.ctrl&mpuENABLE != 0 {
+		c.mpuSync(exec)
+	}
+}
+
+// mSevOnPend sets the event register when an exception has become
+// pending since the last look, whatever its priority or enable: with
+// SCR.SEVONPEND that wakes WFE (B1.5.19, B3.2.7).
+func (c *CPU) mSevOnPend() {
+	m := c.m
+	if len(m.sevSeen) != (len(m.exc)+63)/64 {
+		m.sevSeen = make([]uint64, (len(m.exc)+63)/64)
+	}
+	for i := range m.exc {
+		bit := uint64(1) << (i % 64)
+		was := m.sevSeen[i/64]&bit != 0
+		if m.exc[i].pending && !was {
+			c.eventReg = true
+		}
+		if m.exc[i].pending {
+			m.sevSeen[i/64] |= bit
+		} else {
+			m.sevSeen[i/64] &^= bit
+		}
+	}
 }
 
 // mCheckInterrupts takes the pending exception that may preempt, at a
@@ -287,23 +340,36 @@ func (c *CPU) mEntry(n int, ret uint32, it uint8) {
 		xpsr |= 1 << 9
 	}
 	words := [8]uint32{c.R[0], c.R[1], c.R[2], c.R[3], c.R[12], c.R[14], ret &^ 1, xpsr}
-	ok := true
-	for i, w := range words {
-		ok = c.mStore32(frame+uint32(4*i), w) && ok
-	}
-	if fp {
-		// Eager stacking of S0-S15 and FPSCR (lazy preservation, FPCCR.LSPEN,
-		// is not modelled: the state is saved at once).
-		for i := range 16 {
-			ok = c.mStore32(frame+0x20+uint32(4*i), c.vfp.word(uint8(i))) && ok
+	// The frame is pushed with the privilege of the code interrupted.
+	user := !c.Privileged()
+	fault := 0
+	store := func(a, v uint32) {
+		if k := c.mStackAccess(a, v, user, true); k != 0 && fault == 0 {
+			fault = k
 		}
-		ok = c.mStore32(frame+0x60, c.vfp.fpscr) && ok
 	}
-	if !ok {
-		// A derived BusFault (B1.5.14): the stacking failed. The exception
-		// is still taken; the BusFault pends behind it.
-		m.cfsr |= cfsrSTKERR
-		m.exc[excBusFault].pending = true
+	for i, w := range words {
+		store(frame+uint32(4*i), w)
+	}
+	switch {
+	case fp && m.fpccr&fpccrLSPEN != 0:
+		// Lazy preservation (B1.5.7): the space is reserved and its
+		// address kept in FPCAR; the first FP instruction stores it.
+		c.mLazyFrame(frame+0x20, c.execPriority(true))
+	case fp:
+		for i := range 16 {
+			store(frame+0x20+uint32(4*i), c.vfp.word(uint8(i)))
+		}
+		store(frame+0x60, c.vfp.fpscr)
+	}
+	// A failed push is a derived fault (B1.5.14): the exception is still
+	// taken, and MemManage MSTKERR or BusFault STKERR pends behind it
+	// (MMFAR and BFAR are not written).
+	switch fault {
+	case excMemManage:
+		c.mDerivedFault(excMemManage, cfsrMSTKERR)
+	case excBusFault:
+		c.mDerivedFault(excBusFault, cfsrSTKERR)
 	}
 	c.R[13] = frame
 	c.R[14] = c.excReturnValue(fp)
@@ -333,6 +399,9 @@ func (c *CPU) mTaken(n int) {
 	m.exc[n].active = true
 	m.exc[n].pending = false
 	c.mSetFPCA(false)
+	// ExceptionTaken clears CONTROL.SPSEL: Handler mode reads it as 0;
+	// the EXC_RETURN value remembers the thread's stack (B1.5.6).
+	m.control &^= controlSPSEL
 	c.mSelectSP(false)
 	c.setPrivMode()
 	c.T = vec&1 != 0
@@ -345,8 +414,8 @@ func (c *CPU) mTaken(n int) {
 	c.mUpdate()
 }
 
-// mStore32 and mLoad32 are the stacking accesses: privileged, through the
-// bus (there is no MPU yet).
+// mStore32 and mLoad32 are the unstacking and vector-table accesses:
+// privileged, through the bus.
 func (c *CPU) mStore32(a, v uint32) bool {
 	if c.Bus.IsROM(uint64(a)) {
 		return false
@@ -357,6 +426,49 @@ func (c *CPU) mStore32(a, v uint32) bool {
 func (c *CPU) mLoad32(a uint32) (uint32, bool) {
 	v, ok := c.Bus.Read(uint64(a), 4)
 	return uint32(v), ok
+}
+
+// mStackAccess is one stacking store (write) or unstacking load of the
+// word at a with the given privilege, checked by the MPU (B1.5.6,
+// B1.5.7): it returns 0, or the fault it raises, excMemManage for an MPU
+// violation or excBusFault for a bus error. A load's value is in *v.
+func (c *CPU) mStackAccess(a uint32, v uint32, user, write bool) int {
+	_, k := c.mStackAccessRW(a, v, user, write)
+	return k
+}
+
+func (c *CPU) mStackAccessRW(a uint32, v uint32, user, write bool) (uint32, int) {
+	kind := accRead
+	if write {
+		kind = accWrite
+	}
+	if t := c.mpuTranslate(a, kind, user); t.fsr != 0 {
+		return 0, excMemManage
+	}
+	if write {
+		if !c.mStore32(a, v) {
+			return 0, excBusFault
+		}
+		return 0, 0
+	}
+	x, ok := c.mLoad32(a)
+	if !ok {
+		return 0, excBusFault
+	}
+	return x, 0
+}
+
+// mDerivedFault makes the fault of a failed stacking or unstacking
+// access pending (B1.5.14): fault n with status bit cfsr, or HardFault
+// (HFSR.FORCED) when n is disabled.
+func (c *CPU) mDerivedFault(n int, cfsr uint32) {
+	m := c.m
+	m.cfsr |= cfsr
+	if !m.excEnabled(n) {
+		m.hfsr |= hfsrFORCED
+		n = excHardFault
+	}
+	m.exc[n].pending = true
 }
 
 // mExcReturnPC is the PC write of an EXC_RETURN value in Handler mode
@@ -384,7 +496,9 @@ func (c *CPU) mExceptionReturn(v uint32) {
 	toThread := false
 	switch v & 0xf {
 	case 0x1:
-		bad = bad || nested == 1
+		// Returning to Handler mode is legal in itself; with no other
+		// exception active the stacked IPSR of 0 contradicts it, which
+		// the check after PopStack finds (B1.5.8).
 	case 0x9, 0xd:
 		toThread = true
 		bad = bad || nested != 1 && m.ccr&ccrNONBASETHRDENA == 0
@@ -395,6 +509,14 @@ func (c *CPU) mExceptionReturn(v uint32) {
 		// An illegal EXC_RETURN: UsageFault INVPC taken from the handler,
 		// without stacking, with LR = 0xF0000000 + EXC_RETURN (B1.5.8).
 		c.guestError("illegal EXC_RETURN", "value", hex32(v), "ipsr", n)
+		// The returning exception is deactivated first (B1.5.8), so
+		// the UsageFault competes with what was active before it.
+		if n < len(m.exc) && m.exc[n].active {
+			m.exc[n].active = false
+			if n != excNMI {
+				c.F = false
+			}
+		}
 		m.cfsr |= cfsrINVPC
 		c.R[14] = 0xf0000000 | v&0x0fffffff
 		c.mRaiseNoStack(excUsageFault, "illegal EXC_RETURN")
@@ -411,29 +533,46 @@ func (c *CPU) mExceptionReturn(v uint32) {
 	process := v&0xf == 0xd
 	frame := c.mSP(process)
 	fp := v&0x10 == 0
+	// PopStack runs in the mode returned to (B1.5.8): unprivileged for
+	// Thread mode with CONTROL.nPRIV set.
+	user := toThread && m.control&controlNPRIV != 0
+	fault := 0
+	load := func(a uint32) uint32 {
+		v, k := c.mStackAccessRW(a, 0, user, false)
+		if k != 0 && fault == 0 {
+			fault = k
+		}
+		return v
+	}
 	var w [8]uint32
-	ok := true
 	for i := range w {
-		var k bool
-		w[i], k = c.mLoad32(frame + uint32(4*i))
-		ok = ok && k
+		w[i] = load(frame + uint32(4*i))
 	}
 	size := uint32(0x20)
-	if fp {
+	switch {
+	case fp && m.fpccr&fpccrLSPACT != 0:
+		// The lazy state was never stored: the registers still hold it
+		// (B1.5.8, ExceptionReturn).
+		size = 0x68
+		m.fpccr &^= fpccrLSPACT
+	case fp:
 		size = 0x68
 		for i := range 16 {
-			x, k := c.mLoad32(frame + 0x20 + uint32(4*i))
-			c.vfp.setWord(uint8(i), x)
-			ok = ok && k
+			c.vfp.setWord(uint8(i), load(frame+0x20+uint32(4*i)))
 		}
-		x, k := c.mLoad32(frame + 0x60)
-		c.vfp.fpscr = x & fpscrWritable &^ fpscrVector
-		ok = ok && k
+		c.vfp.fpscr = load(frame+0x60) & fpscrWritable &^ fpscrVector
 	}
-	if !ok {
-		// UNSTKERR would be a derived BusFault (round 2): log it.
-		c.guestError("exception return: unstacking read failed", "frame", hex32(frame))
-		m.cfsr |= cfsrUNSTKERR
+	if fault != 0 {
+		// A derived fault (B1.5.14): MemManage MUNSTKERR or BusFault
+		// UNSTKERR. Simplified: it pends and the return completes with
+		// what was read (zeros for the failed words), where the
+		// architecture abandons the return and keeps the frame.
+		c.guestError("exception return: unstacking failed", "frame", hex32(frame))
+		if fault == excMemManage {
+			c.mDerivedFault(excMemManage, cfsrMUNSTKERR)
+		} else {
+			c.mDerivedFault(excBusFault, cfsrUNSTKERR)
+		}
 	}
 	psr := w[7]
 	sp := frame + size
@@ -463,6 +602,7 @@ func (c *CPU) mExceptionReturn(v uint32) {
 	if !toThread && m.ipsr == 0 || toThread && m.ipsr != 0 {
 		// The stacked IPSR contradicts EXC_RETURN (B1.5.8): UsageFault
 		// INVPC, stacked again from the state just restored.
+		popped := m.ipsr
 		c.mSelectSP(toThread && process && m.ipsr == 0)
 		m.ipsr = 0
 		if !toThread {
@@ -471,6 +611,15 @@ func (c *CPU) mExceptionReturn(v uint32) {
 		c.setPrivMode()
 		m.cfsr |= cfsrINVPC
 		c.mRaise(excUsageFault, c.nextPC, c.IT, "exception return to a mode the stacked IPSR contradicts")
+		if m.ipsr == excUsageFault && !m.lockedUp {
+			// PushStack stacks the xPSR just popped, and LR is the
+			// EXC_RETURN that failed, not one made for this entry.
+			at := c.mSP(false) + 0x1c
+			if psr, ok := c.mLoad32(at); ok {
+				c.mStore32(at, psr&^0x1ff|popped)
+			}
+			c.R[14] = 0xf0000000 | v&0x0fffffff
+		}
 		return
 	}
 	c.mSelectSP(toThread && process)
@@ -509,6 +658,13 @@ func (c *CPU) mUndefined(o *Op) {
 // mDataAbort turns a data access fault into a precise BusFault (with
 // BFAR) or, for misalignment, a UsageFault UNALIGNED (B3.2.15).
 func (c *CPU) mDataAbort(o *Op, fsr, addr uint32) {
+	if fsr&0x40f == fsMPU {
+		// An MPU or default-map violation: MemManage DACCVIOL with the
+		// address in MMFAR (B3.2.15), even if it escalates.
+		c.m.mmfar = addr
+		c.mFault(o, excMemManage, cfsrDACCVIOL|cfsrMMARVALID, fmt.Sprintf("MPU violation at %#08x", addr))
+		return
+	}
 	if fsr&0xf == fsAlignment {
 		c.mFault(o, excUsageFault, cfsrUNALIGNED, "unaligned access")
 		return
@@ -517,9 +673,17 @@ func (c *CPU) mDataAbort(o *Op, fsr, addr uint32) {
 	c.mFault(o, excBusFault, cfsrPRECISERR|cfsrBFARVALID, fmt.Sprintf("bus fault at %#08x", addr))
 }
 
-// mPrefetchAbort is an instruction fetch from where nothing is mapped:
-// BusFault IBUSERR, returning to the instruction.
-func (c *CPU) mPrefetchAbort(pc uint32, it uint8) {
+// mPrefetchAbort is an instruction fetch that failed: from where the MPU
+// or the default memory map forbids execution, MemManage IACCVIOL (MMFAR
+// is not written, B3.2.15); from where nothing is mapped, BusFault
+// IBUSERR. Either returns to the instruction.
+func (c *CPU) mPrefetchAbort(pc uint32, it uint8, fsr uint32) {
+	if fsr&0x40f == fsMPU {
+		c.m.cfsr |= cfsrIACCVIOL
+		c.mRaise(excMemManage, pc, it, "instruction fetch MPU violation")
+		c.faulted = true
+		return
+	}
 	c.m.cfsr |= cfsrIBUSERR
 	c.mRaise(excBusFault, pc, it, "instruction fetch bus fault")
 	c.faulted = true

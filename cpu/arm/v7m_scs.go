@@ -13,10 +13,10 @@ import (
 // Only privileged accesses are allowed; an unprivileged one is a BusFault
 // (B3.2.1), except a write to STIR with CCR.USERSETMPEND.
 //
-// Not implemented yet (round 2), read as zero and ignoring writes with a
-// guest-error line: the MPU registers (0xD90-0xDBC: MPU_TYPE reads 0, no
-// MPU), the debug registers (DHCSR...), and the effect of FPCCR/FPCAR/
-// FPDSCR (their values are kept; lazy stacking is not modelled).
+// The MPU registers (0xD90-0xDB8) are in v7m_mpu.go. Not implemented
+// yet, read as zero and ignoring writes with a guest-error line: the
+// debug registers (DHCSR, DCRSR, DCRDR; DEMCR is kept, and its TRCENA
+// gates the DWT cycle counter, v7m_dwt.go).
 
 // SCSBase and SCSSize are the System Control Space window.
 const (
@@ -96,6 +96,8 @@ func (s *scs) Write(off uint64, size int, val uint64) {
 		for i := range uint32(size) {
 			s.writePrio(o+i, uint8(v>>(8*i)))
 		}
+	case o >= 0xda0 && o < 0xdbc && ((o-0xda0)&^3)%8 == 0:
+		s.mpuWriteSub(o, size, v)
 	case o >= 0xd28 && o < 0xd2c:
 		// CFSR: byte and halfword access to MMFSR/BFSR/UFSR (B3.2.15).
 		s.writeWord(0xd28, v<<(8*(o&3)))
@@ -233,12 +235,23 @@ func (s *scs) readWord(o uint32) uint32 {
 		return mvfr0M4
 	case o == 0xf44 && m.fpu:
 		return mvfr1M4
-	case o >= 0xfd0: // peripheral and component ID registers
+	case o >= 0xd90 && o < 0xdbc:
+		return s.mpuRead(o)
+	case o == 0xdfc:
+		return m.demcr
+	case o >= 0xfe0: // PID0-3 and CID0-3 (PID4-7 at 0xfd0 read 0)
+		return uint32(scsID[(o-0xfe0)/4])
+	case o >= 0xfd0:
 		return 0
 	}
 	s.unimplemented(o)
 	return 0
 }
+
+// scsID are the identification registers at 0xfe0-0xffc: PID0-3 as
+// QEMU's NVIC reports them (part 0x00b, ARM's JEP106 code) and the
+// CoreSight component IDs (class 0xe, PrimeCell preamble).
+var scsID = [8]uint8{0x00, 0xb0, 0x1b, 0x00, 0x0d, 0xe0, 0x05, 0xb1}
 
 func (s *scs) unimplemented(o uint32) {
 	c := s.cpu()
@@ -389,12 +402,17 @@ func (s *scs) writeWord(o uint32, v uint32) {
 			m.exc[n].pending = true
 		}
 	case o == 0xf34 && m.fpu:
-		m.fpccr = v & (fpccrASPEN | fpccrLSPEN)
+		m.fpccr = v & fpccrMask
+		c.mSetFPCA(m.control&controlFPCA != 0) // LSPACT may have changed
 	case o == 0xf38 && m.fpu:
 		m.fpcar = v &^ 7
 	case o == 0xf3c && m.fpu:
 		m.fpdscr = v & (0x7<<24 | 0x3<<22)
 	case o == 0xf40 && m.fpu, o == 0xf44 && m.fpu: // MVFR0/1 are read-only
+	case o >= 0xd90 && o < 0xdbc:
+		s.mpuWrite(o, v)
+	case o == 0xdfc:
+		c.setDEMCR(v)
 	case o >= 0xfd0:
 	default:
 		s.unimplemented(o)

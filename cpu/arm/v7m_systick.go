@@ -22,16 +22,20 @@ const (
 )
 
 type systick struct {
-	c      *CPU
-	csr    uint32 // ENABLE, TICKINT, CLKSOURCE
-	rvr    uint32
-	c0     uint32 // counter value at t0 (the value, when stopped)
-	t0     uint64
-	freq   uint64 // Hz while counting, 0 when stopped
-	flag   bool   // COUNTFLAG from epochs before t0
-	zcRead uint64 // wraps of this epoch already reported by COUNTFLAG
-	fired  uint64 // wraps of this epoch already signalled
-	ev     *clock.Event
+	c    *CPU
+	csr  uint32 // ENABLE, TICKINT, CLKSOURCE
+	rvr  uint32
+	c0   uint32 // counter value at t0 (the value, when stopped)
+	t0   uint64
+	freq uint64 // Hz (times div) while counting, 0 when stopped
+	div  uint64 // the clock is freq/div Hz; at least 1
+	// cpuHz/cpuDiv is the processor clock (CLKSOURCE = 1): the
+	// configured CPUClockHz, until the board changes it (SetCPUClock).
+	cpuHz, cpuDiv uint64
+	flag          bool   // COUNTFLAG from epochs before t0
+	zcRead        uint64 // wraps of this epoch already reported by COUNTFLAG
+	fired         uint64 // wraps of this epoch already signalled
+	ev            *clock.Event
 }
 
 func (s *systick) clk() *clock.Clock { return s.c.m.cfg.Clock }
@@ -41,7 +45,11 @@ func (s *systick) reset() {
 		s.clk().Cancel(s.ev)
 		s.ev = nil
 	}
-	*s = systick{c: s.c}
+	hz, div := s.cpuHz, s.cpuDiv // kept across reset (SetCPUClock)
+	if div == 0 {
+		hz, div = s.c.m.cfg.CPUClockHz, 1
+	}
+	*s = systick{c: s.c, cpuHz: hz, cpuDiv: div}
 	if s.c.m.cfg.SysTickRefHz == 0 {
 		s.csr = systCLKSOURCE
 	}
@@ -53,10 +61,11 @@ func (s *systick) ticks(now uint64) uint64 {
 		return 0
 	}
 	hi, lo := bits.Mul64(now-s.t0, s.freq)
-	if hi >= 1e9 {
+	d := 1e9 * s.div
+	if hi >= d {
 		return ^uint64(0)
 	}
-	q, _ := bits.Div64(hi, lo, 1e9)
+	q, _ := bits.Div64(hi, lo, d)
 	return q
 }
 
@@ -74,14 +83,20 @@ func (s *systick) wraps(T uint64) uint64 {
 	if s.freq == 0 {
 		return 0
 	}
+	if s.rvr == 0 {
+		// A reload value of 0 stops the counter at 0 (B3.3.2): it
+		// reaches 0 once if it starts above it; from 0 it only reloads
+		// 0, never counting from 1 to 0 (no COUNTFLAG, as QEMU).
+		if s.c0 == 0 || T < uint64(s.c0) {
+			return 0
+		}
+		return 1
+	}
 	period := uint64(s.rvr) + 1
 	k0 := s.firstWrap()
 	first := uint64(s.c0) + k0*period
 	if T < first {
 		return 0
-	}
-	if s.rvr == 0 {
-		return 1 // a reload value of 0 stops the counter at 0
 	}
 	return (T-first)/period + 1
 }
@@ -117,11 +132,11 @@ func (s *systick) rebase(now uint64, v uint32) {
 	}
 	s.t0, s.c0 = now, v&0xffffff
 	s.zcRead, s.fired = 0, 0
-	s.freq = 0
+	s.freq, s.div = 0, 1
 	if s.csr&systENABLE != 0 && s.clk() != nil {
 		cfg := s.c.m.cfg
 		if s.csr&systCLKSOURCE != 0 {
-			s.freq = cfg.CPUClockHz
+			s.freq, s.div = s.cpuHz, s.cpuDiv
 		} else {
 			s.freq = cfg.SysTickRefHz
 		}
@@ -139,7 +154,7 @@ func (s *systick) schedule() {
 	}
 	period := uint64(s.rvr) + 1
 	z := uint64(s.c0) + (s.firstWrap()+s.fired)*period // in clocks from t0
-	hi, lo := bits.Mul64(z, 1e9)
+	hi, lo := bits.Mul64(z, 1e9*s.div)
 	if hi >= s.freq {
 		return
 	}
@@ -205,6 +220,35 @@ func (s *systick) writeRVR(v uint32) {
 	s.latch(now)
 	s.rvr = v & 0xffffff
 	s.rebase(now, cur)
+}
+
+// setCPUClock changes the processor clock to hz/div Hz: a counter
+// running on it goes on from its current value at the new rate.
+func (s *systick) setCPUClock(hz, div uint64) {
+	if div == 0 {
+		div = 1
+	}
+	now := s.now()
+	cur := s.value(s.ticks(now))
+	s.latch(now)
+	s.cpuHz, s.cpuDiv = hz, div
+	if s.freq != 0 || s.csr&systENABLE != 0 {
+		s.rebase(now, cur)
+	}
+}
+
+// SetCPUClock changes the processor clock, which SysTick counts with
+// CLKSOURCE = 1, to hz/div Hz (div 0 means 1), for boards whose system
+// control changes it at run time (the Stellaris RCC/PLL). The counter
+// keeps its value and COUNTFLAG, and counts on at the new rate. A CPU
+// reset keeps the rate: it is the board's clock, not the CPU's (the
+// Stellaris system control is reset with the machine and tells its
+// listeners the rate again).
+func (c *CPU) SetCPUClock(hz, div uint64) {
+	if c.m == nil {
+		panic("BUG: arm: SetCPUClock on an A-profile CPU")
+	}
+	c.m.tick.setCPUClock(hz, div)
 }
 
 func (s *systick) calib() uint32 {

@@ -361,3 +361,37 @@ func TestMSystemResetRequest(t *testing.T) {
 		t.Errorf("resets = %d, boot count r1 = %d; want 1 and 2", resets, c.R[1])
 	}
 }
+
+// TestMSysTickClockChange: SetCPUClock changes the rate SysTick counts at
+// from the current value on, and moves the next wrap's event with it.
+func TestMSysTickClockChange(t *testing.T) {
+	clk := clock.New()
+	c := newMTest(t, MConfig{Model: CortexM3, Clock: clk, CPUClockHz: 1_000_000}, mProg_reset)
+	s := c.SCS()
+	s.Write(0x014, 4, 999) // RVR
+	s.Write(0x018, 4, 0)   // CVR: reloads on the first tick
+	s.Write(0x010, 4, systENABLE|systTICKINT|systCLKSOURCE)
+	steps := []struct {
+		hz, div uint64 // 0: no change
+		advance uint64 // ns
+		cvr     uint32
+	}{
+		{0, 0, 101_000, 999 - 100},   // 101 ticks of 1 us: reload, then 100
+		{6_000_000, 3, 100_000, 699}, // 2 MHz as 6 MHz / 3: 200 ticks
+		{500_000, 1, 400_000, 499},   // 0.5 MHz: 200 ticks
+	}
+	for i, st := range steps {
+		if st.hz != 0 {
+			c.SetCPUClock(st.hz, st.div)
+		}
+		clk.AdvanceTo(clk.Now() + st.advance)
+		if got := uint32(s.Read(0x018, 4)); got != st.cvr {
+			t.Errorf("step %d: CVR = %d, want %d", i, got, st.cvr)
+		}
+	}
+	// 499 ticks of 2 us to go before the counter reaches 0.
+	at, ok := clk.Deadline()
+	if want := clk.Now() + 499*2000; !ok || at != want {
+		t.Errorf("next SysTick event at %d (%v), want %d", at, ok, want)
+	}
+}
