@@ -65,11 +65,33 @@ const Lines = 8
 // revision 0) and GPIOPCellID0..3.
 var periphID = [8]uint8{0x61, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1}
 
+// luminaryID is the Stellaris (Luminary Micro) GPIO port's, as QEMU's
+// pl061_luminary reports it (LM3S6965 data sheet, GPIOPeriphID0-3).
+var luminaryID = [8]uint8{0x61, 0x00, 0x18, 0x01, 0x0d, 0xf0, 0x05, 0xb1}
+
+// The Stellaris ports' registers beyond the PL061's (LM3S6965 data sheet,
+// GPIODR2R..GPIOAMSEL): pad drive, open drain, pulls, slew rate, digital
+// enable, the commit lock, analogue mode. Mimic stores them: no pad is
+// electrical here, so they change nothing a guest can see but their
+// values. GPIOCR reads all ones: every bit may be committed (the JTAG
+// pins the lock protects on real parts are not modelled).
+const (
+	regDR2R  = 0x500
+	regAMSEL = 0x528
+	regLOCK  = 0x520
+	regCR    = 0x524
+	numLum   = (regAMSEL-regDR2R)/4 + 1
+	lockKey  = 0x1acce551
+)
+
 // Options configure a PL061.
 type Options struct {
 	// PullUp is the level of each input line that the board does not
 	// drive (bit n: line n reads 1). QEMU's virt pulls all lines down: 0.
 	PullUp uint8
+	// Luminary makes the Stellaris variant (QEMU's pl061_luminary): the
+	// extra port registers at 0x500-0x528 and Luminary's identification.
+	Luminary bool
 }
 
 // GPIO is a PL061. Create it with New. It is not safe for concurrent use:
@@ -85,6 +107,9 @@ type GPIO struct {
 	pad              uint8 // the level each line carries, last computed
 	level            bool  // GPIOINTR
 	guestErrors      uint64
+
+	luminary bool
+	lum      [numLum]uint8 // GPIODR2R..GPIOAMSEL (Luminary only)
 }
 
 var _ bus.Device = (*GPIO)(nil)
@@ -94,7 +119,7 @@ func New(line irq.Line, o Options) *GPIO {
 	if line == nil {
 		line = irq.None
 	}
-	g := &GPIO{irq: line, in: o.PullUp}
+	g := &GPIO{irq: line, in: o.PullUp, luminary: o.Luminary}
 	g.Reset()
 	return g
 }
@@ -104,8 +129,18 @@ func New(line irq.Line, o Options) *GPIO {
 // block and stay.
 func (g *GPIO) Reset() {
 	g.data, g.dir, g.is, g.ibe, g.iev, g.ie, g.edge, g.afsel = 0, 0, 0, 0, 0, 0, 0, 0
+	g.lum = g.lumReset()
 	g.pad = g.padLevel()
 	g.update(true)
+}
+
+// lumReset is the reset value of the Stellaris registers: GPIODR2R all
+// ones (2 mA drive), GPIOLOCK locked; zero on an ARM PL061.
+func (g *GPIO) lumReset() (r [numLum]uint8) {
+	if g.luminary {
+		r[0], r[(regLOCK-regDR2R)/4] = 0xff, 1
+	}
+	return r
 }
 
 // SetInput drives input line n (0..7) to level, as a pin outside the
@@ -195,6 +230,18 @@ func (g *GPIO) Read(off uint64, size int) uint64 {
 		g.guestError("read of write-only register GPIOIC")
 		return 0
 	}
+	if g.luminary {
+		switch {
+		case off == regCR:
+			return 0xff
+		case off >= regDR2R && off <= regAMSEL:
+			return uint64(g.lum[(off-regDR2R)/4])
+		case off >= regPeriph:
+			return uint64(luminaryID[(off-regPeriph)/4])
+		case off >= 0xfd0:
+			return 0 // PeriphID4-7
+		}
+	}
 	if off >= regPeriph {
 		return uint64(periphID[(off-regPeriph)/4])
 	}
@@ -240,7 +287,21 @@ func (g *GPIO) Write(off uint64, size int, val uint64) {
 	case regRIS, regMIS:
 		g.guestError("write to read-only register", "offset", fmt.Sprintf("%#x", off))
 	default:
-		g.guestError("write to bad offset", "offset", fmt.Sprintf("%#x", off))
+		switch {
+		case g.luminary && off == regLOCK:
+			// The key unlocks GPIOCR; any other value locks it.
+			locked := uint8(1)
+			if uint32(val) == lockKey {
+				locked = 0
+			}
+			g.lum[(regLOCK-regDR2R)/4] = locked
+		case g.luminary && off == regCR:
+			g.guestError("write to read-only register GPIOCR")
+		case g.luminary && off >= regDR2R && off <= regAMSEL:
+			g.lum[(off-regDR2R)/4] = v
+		default:
+			g.guestError("write to bad offset", "offset", fmt.Sprintf("%#x", off))
+		}
 	}
 }
 
@@ -256,8 +317,9 @@ func (g *GPIO) validAccess(op string, off uint64, size int) bool {
 	return true
 }
 
-// StateVersion is the version of State this package writes.
-const StateVersion = 1
+// StateVersion is the version of State this package writes. Version 2
+// added Luminary; a version 1 state restores with its reset values.
+const StateVersion = 2
 
 // State is a snapshot of the PL061: its registers, the latched edge
 // interrupts and the input levels the board drives.
@@ -268,6 +330,8 @@ type State struct {
 	EdgeLatched      uint8
 	AFSEL            uint8
 	Inputs           uint8
+	// Luminary holds GPIODR2R..GPIOAMSEL of the Stellaris variant.
+	Luminary [numLum]uint8
 }
 
 // State returns a snapshot of the PL061.
@@ -277,6 +341,7 @@ func (g *GPIO) State() State {
 		Data:    g.data, Dir: g.dir,
 		IS: g.is, IBE: g.ibe, IEV: g.iev, IE: g.ie,
 		EdgeLatched: g.edge, AFSEL: g.afsel, Inputs: g.in,
+		Luminary: g.lum,
 	}
 }
 
@@ -288,14 +353,19 @@ var ErrBadState = errors.New("pl061: bad state")
 // PL061 is unchanged.
 func (g *GPIO) Restore(s State) error {
 	switch {
-	case s.Version != StateVersion:
-		return fmt.Errorf("%w: version %d, want %d", ErrBadState, s.Version, StateVersion)
+	case s.Version < 1 || s.Version > StateVersion:
+		return fmt.Errorf("%w: version %d, this Mimic reads 1 to %d", ErrBadState, s.Version, StateVersion)
 	case s.EdgeLatched&s.IS != 0:
 		return fmt.Errorf("%w: edge interrupts %#x latched on level-sensitive lines %#x", ErrBadState, s.EdgeLatched, s.IS)
 	}
 	g.data, g.dir = s.Data, s.Dir
 	g.is, g.ibe, g.iev, g.ie = s.IS, s.IBE, s.IEV, s.IE
 	g.edge, g.afsel, g.in = s.EdgeLatched, s.AFSEL, s.Inputs
+	if s.Version >= 2 {
+		g.lum = s.Luminary
+	} else {
+		g.lum = g.lumReset()
+	}
 	g.pad = g.padLevel()
 	g.update(true)
 	return nil

@@ -277,11 +277,44 @@ func TestState(t *testing.T) {
 		t.Error(err)
 	}
 	for name, bad := range map[string]State{
-		"version": {Version: 2},
-		"edge":    {Version: StateVersion, IS: 0x01, EdgeLatched: 0x01},
+		"version":   {Version: StateVersion + 1},
+		"version 0": {Version: 0},
+		"edge":      {Version: StateVersion, IS: 0x01, EdgeLatched: 0x01},
 	} {
 		if err := r2.g.Restore(bad); !errors.Is(err, ErrBadState) {
 			t.Errorf("%s: Restore = %v", name, err)
 		}
+	}
+}
+
+// TestLuminary: the Stellaris variant's extra registers hold their values,
+// GPIOLOCK unlocks only with its key, the IDs are Luminary's; a version 1
+// state restores with their reset values.
+func TestLuminary(t *testing.T) {
+	g := New(nil, Options{Luminary: true})
+	for _, c := range []struct {
+		off  uint64
+		want uint64
+	}{{0x500, 0xff}, {0x51c, 0}, {0x520, 1}, {0x524, 0xff}, {0xfd0, 0}, {0xfe0, 0x61}, {0xfe4, 0x00}, {0xfe8, 0x18}, {0xfec, 0x01}, {0xff0, 0x0d}} {
+		if got := g.Read(c.off, 4); got != c.want {
+			t.Errorf("reset: register %#x = %#x, want %#x", c.off, got, c.want)
+		}
+	}
+	g.Write(0x51c, 4, 0x3f) // GPIODEN
+	g.Write(0x520, 4, 0x12345678)
+	if g.Read(0x51c, 4) != 0x3f || g.Read(0x520, 4) != 1 {
+		t.Errorf("DEN %#x, LOCK after a wrong key %#x", g.Read(0x51c, 4), g.Read(0x520, 4))
+	}
+	g.Write(0x520, 4, 0x1acce551)
+	if g.Read(0x520, 4) != 0 {
+		t.Errorf("LOCK after the key: %#x", g.Read(0x520, 4))
+	}
+	s := g.State()
+	s.Version = 1
+	if err := g.Restore(s); err != nil || g.Read(0x51c, 4) != 0 || g.Read(0x500, 4) != 0xff {
+		t.Errorf("version 1 state: %v, DEN %#x DR2R %#x", err, g.Read(0x51c, 4), g.Read(0x500, 4))
+	}
+	if plain := New(nil, Options{}); plain.Read(0x500, 4) != 0 || plain.GuestErrors() != 1 {
+		t.Errorf("an ARM PL061 has no GPIODR2R")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"mimic/devices/irq"
 	"mimic/devices/mps2"
 	"mimic/devices/pl011"
+	"mimic/devices/pl061"
 	"mimic/devices/stellaris"
 )
 
@@ -18,6 +19,11 @@ type Board struct {
 	Name, Desc string
 	Model      arm.MModel
 	NumIRQ     int
+	// PrioBits is the number of implemented priority bits. The ARM ARM
+	// allows 3 to 8 (B1.5.4); the real LM3S6965 and the MPS2 FPGA images
+	// have 3, QEMU 7.2 implements 8 on these boards, and so does Mimic,
+	// so that a value firmware built for QEMU reads back is QEMU's.
+	PrioBits int
 	// CPUHz is the processor clock (SysTick's CLKSOURCE=1), RefHz the
 	// SysTick reference clock (0: none), Calib SYST_CALIB.
 	CPUHz, RefHz uint64
@@ -72,7 +78,7 @@ const (
 
 func mps2Board(name, desc string, model arm.MModel, sccID uint32) *Board {
 	return &Board{
-		Name: name, Desc: desc, Model: model, NumIRQ: 32,
+		Name: name, Desc: desc, Model: model, NumIRQ: 32, PrioBits: 8,
 		CPUHz: mps2SysClk, RefHz: mps2RefClk, Calib: mps2Calib,
 		Mem: []Mem{
 			{Name: "ssram1", Base: 0x00000000, Size: 4 << 20},
@@ -159,7 +165,7 @@ func uartName(i int) string { return "cmsdk-uart" + string(rune('0'+i)) }
 // lm3s6965evb is the Stellaris LM3S6965 evaluation board (QEMU's
 // stellaris.c): 256 KiB of flash at 0, 64 KiB of SRAM, 64 interrupts.
 var lm3s6965evb = &Board{
-	Name: "lm3s6965evb", Desc: "Stellaris LM3S6965EVB (Cortex-M3)", Model: arm.CortexM3, NumIRQ: 64,
+	Name: "lm3s6965evb", Desc: "Stellaris LM3S6965EVB (Cortex-M3)", Model: arm.CortexM3, NumIRQ: 64, PrioBits: 8,
 	// The CPU clock at reset (QEMU: 200 MHz / (SYSDIV+1) = 12.5 MHz).
 	// SysTick has no reference clock on QEMU's Stellaris boards.
 	CPUHz: 12_500_000,
@@ -180,11 +186,6 @@ var lm3s6965evb = &Board{
 		{"ethernet", 0x40048000, 0x1000},
 		{"hibernation", 0x400fc000, 0x1000},
 		{"flash-control", 0x400fd000, 0x1000},
-		// GPIO ports A-G (QEMU's pl061_luminary): not modelled yet.
-		{"gpio-a", 0x40004000, 0x1000}, {"gpio-b", 0x40005000, 0x1000},
-		{"gpio-c", 0x40006000, 0x1000}, {"gpio-d", 0x40007000, 0x1000},
-		{"gpio-e", 0x40024000, 0x1000}, {"gpio-f", 0x40025000, 0x1000},
-		{"gpio-g", 0x40026000, 0x1000},
 	},
 	IgnoreBusErrors: true,
 	devices:         (*Machine).stellarisDevices,
@@ -220,7 +221,19 @@ func (m *Machine) stellarisDevices() error {
 			return err
 		}
 	}
+	// GPIO ports A-G: PL061s with Luminary's registers (QEMU's
+	// pl061_luminary); no pin is wired to anything.
+	gpioBase := []uint64{0x40004000, 0x40005000, 0x40006000, 0x40007000, 0x40024000, 0x40025000, 0x40026000}
+	for i, irqn := range []int{0, 1, 2, 3, 4, 30, 31} {
+		g := pl061.New(m.CPU.IRQLine(irqn), pl061.Options{Luminary: true})
+		if err := m.Bus.MapDevice("stellaris-gpio-"+string(rune('a'+i)), gpioBase[i], pl061.WindowSize, g); err != nil {
+			return err
+		}
+	}
 	r := sys.Clock()
+	// SysTick's processor clock follows the system clock (RCC/PLL).
+	m.CPU.SetCPUClock(r.Hz, r.Div)
+	sys.AddClockListener(func(r stellaris.Rate) { m.CPU.SetCPUClock(r.Hz, r.Div) })
 	wd := cmsdk.NewWatchdog(m.Clock, r.Hz, r.Div, m.CPU.IRQLine(18), m.resetLine(), cmsdk.WatchdogOptions{Luminary: true})
 	sys.AddClockListener(func(r stellaris.Rate) { wd.SetClock(r.Hz, r.Div) })
 	return m.Bus.MapDevice("luminary-watchdog", 0x40000000, cmsdk.WindowSize, wd)

@@ -19,8 +19,7 @@
 // anything runs (ParseFirmware). Semihosting is BKPT 0xAB.
 //
 // Deliberate differences from QEMU: a device Mimic lacks (the LAN9118 and
-// Stellaris Ethernet, the Stellaris GPIO, I2C, SSI and ADC) is a dummy
+// Stellaris Ethernet, the Stellaris I2C, SSI and ADC) is a dummy
 // that logs each offset accessed once with the PC, where QEMU models some
-// of them; the Stellaris CPU clock SysTick counts stays at its reset value
-// (12.5 MHz) when firmware reprograms the PLL.
+// of them.
 package mcu

@@ -31,6 +31,7 @@ type Config struct {
 	ICountShift        int // >= 0: deterministic time; < 0: realtime
 
 	Serial io.Writer     // UART 0's output; nil discards
+	ITM    io.Writer     // ITM stimulus port 0's output; nil discards
 	Input  <-chan []byte // UART 0's input; nil for none
 	Stdin  io.Reader     // semihosting console input
 	Stderr io.Writer     // semihosting stderr
@@ -113,12 +114,28 @@ func New(cfg Config) (*Machine, error) {
 	}
 
 	m.CPU = arm.New(m.Bus, arm.Config{Profile: arm.ProfileM, M: arm.MConfig{
-		Model: b.Model, NumIRQ: b.NumIRQ, Clock: m.Clock, CPUClockHz: b.CPUHz, SysTickRefHz: b.RefHz, SysTickCalib: b.Calib,
+		Model: b.Model, NumIRQ: b.NumIRQ, PrioBits: b.PrioBits, Clock: m.Clock, CPUClockHz: b.CPUHz, SysTickRefHz: b.RefHz, SysTickCalib: b.Calib,
 	}}, log)
 	m.CPU.Trace = cfg.Trace
 	m.CPU.OnSystemReset = func() { m.Loop.Reset() }
 	if err := m.Bus.MapDevice("scs", arm.SCSBase, arm.SCSSize, m.CPU.SCS()); err != nil {
 		return nil, fmt.Errorf("BUG: %w", err)
+	}
+	// Bit-banding (QEMU enables it on the MPS2 and Stellaris boards), and
+	// the ITM and DWT in the Private Peripheral Bus (QEMU has neither).
+	for _, d := range []struct {
+		name       string
+		base, size uint64
+		dev        bus.Device
+	}{
+		{"bitband-sram", arm.BitBandSRAMAlias, arm.BitBandAliasSize, m.CPU.BitBand(arm.BitBandSRAMTarget)},
+		{"bitband-periph", arm.BitBandPeriphAlias, arm.BitBandAliasSize, m.CPU.BitBand(arm.BitBandPeriphTarget)},
+		{"itm", arm.ITMBase, arm.ITMSize, m.CPU.ITM(cfg.ITM)},
+		{"dwt", arm.DWTBase, arm.DWTSize, m.CPU.DWT()},
+	} {
+		if err := m.Bus.MapDevice(d.name, d.base, d.size, d.dev); err != nil {
+			return nil, fmt.Errorf("BUG: %w", err)
+		}
 	}
 	if err := b.devices(m); err != nil {
 		return nil, fmt.Errorf("BUG: %s: %w", b.Name, err)
