@@ -102,6 +102,9 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 	if o.IsMCU() {
 		return bootMCU(o, stdin, stdout, stderr, log)
 	}
+	if o.ITM != "" {
+		return 0, usageError{"--itm needs a Cortex-M board (-M mps2-an385, mps2-an386, lm3s6965evb)"}
+	}
 	cfg := virt.Config{
 		RAMSize: o.RAM, Kernel: o.Kernel, Append: o.Append,
 		Initrd: o.Initrd, DTB: o.DTB, Bios: o.Bios,

@@ -47,6 +47,18 @@ func bootMCU(o *cli.Options, stdin *os.File, stdout, stderr io.Writer, log *slog
 		panic("BUG: unknown serial back end " + o.Serial.Backend)
 	}
 	cfg.Serial = serialOut
+	switch o.ITM {
+	case "":
+	case "-":
+		cfg.ITM = stdout
+	default:
+		f, err := os.Create(o.ITM)
+		if err != nil {
+			return 0, usageError{fmt.Sprintf("--itm: %v", err)}
+		}
+		defer f.Close()
+		cfg.ITM = f
+	}
 	if o.Trace {
 		tracer := machine.NewTracer(stderr)
 		tracer.Thumb = thumbDisasm

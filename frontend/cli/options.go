@@ -68,6 +68,7 @@ type Options struct {
 	Screenshot  string // --screenshot: a PNG of the first display when the guest stops
 	AudioOut    string // --audio-out: a WAV recording of the sound device
 	InputScript string // --input-script: scripted keyboard and pointer input
+	ITM         string // --itm: where ITM stimulus port 0 goes (Cortex-M), "-" for stdout
 
 	// Warnings are what QEMU would warn about and go on (a netdev with
 	// no device, a deprecated short-form boolean); the caller prints them.

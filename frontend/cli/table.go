@@ -132,6 +132,8 @@ func optionTable() []*Option {
 			Help: "record what the guest plays on virtio-sound-device to FILE.wav (48 kHz, 16-bit stereo)"},
 		{Name: "input-script", Mimic: true, Arg: "FILE", apply: applyString(func(o *Options) *string { return &o.InputScript }),
 			Help: "type keys and move the pointer at given virtual times (format: package frontend/inputscript); needs virtio input devices"},
+		{Name: "itm", Mimic: true, Arg: "FILE", apply: applyString(func(o *Options) *string { return &o.ITM }),
+			Help: "Cortex-M boards: write what the firmware sends to ITM stimulus port 0 (SWO) to FILE, - for stdout"},
 	}
 }
 
