@@ -218,6 +218,8 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 		return 0, err
 	}
 	m.CPU.NoNative = o.Accel == "interp"
+	// Guest errors of the devices name the PC of the access.
+	slog.SetDefault(slog.New(machine.WithPC(log.Handler(), m.CPU.AccessPC)))
 	scheduleInput(m, script)
 	var lat *latencyProbe
 	if o.Stats {

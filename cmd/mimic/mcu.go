@@ -90,6 +90,8 @@ func bootMCU(o *cli.Options, stdin *os.File, stdout, stderr io.Writer, log *slog
 	if err != nil {
 		return 0, err
 	}
+	// Guest errors of the devices name the PC of the access.
+	slog.SetDefault(slog.New(machine.WithPC(log.Handler(), m.CPU.AccessPC)))
 	m.CPU.NoNative = o.Accel == "interp"
 	if o.CPUProfile != "" {
 		f, err := os.Create(o.CPUProfile)

@@ -185,6 +185,9 @@ type CPU struct {
 	// Config is the implementation's fixed identity.
 	Config Config
 
+	// mmioPC is the address of the instruction whose access a device is
+	// serving (noMMIO outside one), for AccessPC.
+	mmioPC uint32
 	// m is the M-profile state (v7m.go); nil for the A profile.
 	m *mState
 	// OnSystemReset, when set, is called when an M-profile guest requests
@@ -227,7 +230,7 @@ func New(b *bus.Bus, cfg Config, log *slog.Logger) *CPU {
 	if log == nil {
 		log = slog.Default()
 	}
-	c := &CPU{Bus: b, Config: cfg, log: log}
+	c := &CPU{Bus: b, Config: cfg, log: log, mmioPC: noMMIO}
 	if cfg.Profile == ProfileM {
 		c.newM()
 	}

@@ -586,7 +586,9 @@ func (c *CPU) loadOne(o *Op, va uint32, size int, user bool) (uint32, bool) {
 	if c.m != nil {
 		c.m.accOp = o // for DWT_CYCCNT (v7m_dwt.go)
 	}
+	c.mmioPC = o.pc
 	v, ok := c.Bus.Read(pa, size)
+	c.mmioPC = noMMIO
 	if !ok {
 		c.guestError("read from unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
 		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), false)
@@ -640,7 +642,10 @@ func (c *CPU) storeOne(o *Op, va uint32, size int, v uint32, user bool) bool {
 		c.m.accOp = o // for DWT_CYCCNT (v7m_dwt.go)
 	}
 	// Bus.Write tells the code tracker (invalidateRange) about RAM writes.
-	if !c.Bus.Write(pa, size, uint64(v)) {
+	c.mmioPC = o.pc
+	wok := c.Bus.Write(pa, size, uint64(v))
+	c.mmioPC = noMMIO
+	if !wok {
 		c.guestError("write to unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
 		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), true)
 		return false
@@ -721,4 +726,17 @@ func (c *CPU) WriteMem(va uint32, buf []byte) error {
 		}
 	}
 	return nil
+}
+
+// noMMIO is mmioPC outside a device access.
+const noMMIO = 1 // no instruction is at an odd address
+
+// AccessPC returns the address of the instruction whose load or store a
+// device is serving right now, or else the next instruction's: for the
+// guest errors a device logs (machine.WithPC).
+func (c *CPU) AccessPC() uint32 {
+	if c.mmioPC != noMMIO {
+		return c.mmioPC
+	}
+	return c.R[15]
 }
