@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,6 +21,7 @@ import (
 	"golang.org/x/arch/arm/armasm"
 
 	"mimic/conformance/harness"
+	"mimic/machine/mcu"
 )
 
 // disasmThumb renders one T32 instruction for failure reports: size 2 means
@@ -56,8 +59,15 @@ type state struct {
 	V     bool
 	Q     bool
 	GE    string // GE[3:0] as bits
-	Other string // the remaining CPSR bits (mode, A/I/F masks), hex
+	Other string // the remaining CPSR bits (mode, A/I/F masks; zero on M), hex
 	Mem   string // FNV-1a checksum of the 256-byte scratch buffer, hex
+	FP    fpState
+}
+
+// fpState is the FPv4-SP state of a T32EM batch (an F line), zero elsewhere.
+type fpState struct {
+	FPSCR string     // hex
+	S     [32]string // S0..S31, hex
 }
 
 // run is a parsed output of one image.
@@ -91,10 +101,28 @@ func parseState(f []string) (state, error) {
 	return st, nil
 }
 
+func parseFP(f []string) (fpState, int, error) {
+	var w [34]uint32
+	for i := range w {
+		v, err := strconv.ParseUint(f[i+1], 16, 32)
+		if err != nil {
+			return fpState{}, 0, err
+		}
+		w[i] = uint32(v)
+	}
+	fp := fpState{FPSCR: fmt.Sprintf("%08x", w[1])}
+	for i := range fp.S {
+		fp.S[i] = fmt.Sprintf("%08x", w[2+i])
+	}
+	return fp, int(w[0]), nil
+}
+
 // parseOutput reads the harness's line protocol:
 //
-//	S <batch> <r0> ... <r12> <lr> <cpsr> <memsum>
-//	X <kind> <lr> <spsr> <batch>     an exception was taken (never expected)
+//	S <batch> <r0> ... <r12> <lr> <cpsr> <memsum>   (M profile: apsr for cpsr)
+//	F <batch> <fpscr> <s0> ... <s31>   after the S line, FPv4-SP images only
+//	X <kind> <lr> <spsr> <batch>     an exception was taken (never expected);
+//	                                 M profile: X <exception> <pc> <cfsr> <batch>
 //	END <batches>
 func parseOutput(b []byte) run {
 	r := run{end: -1}
@@ -111,6 +139,13 @@ func parseOutput(b []byte) run {
 				continue
 			}
 			r.batches = append(r.batches, st)
+		case f[0] == "F" && len(f) == 35:
+			fp, batch, err := parseFP(f)
+			if err != nil || len(r.batches) == 0 || r.batches[len(r.batches)-1].Batch != batch {
+				r.junk = append(r.junk, line)
+				continue
+			}
+			r.batches[len(r.batches)-1].FP = fp
 		case f[0] == "X":
 			r.exceptions = append(r.exceptions, line)
 		case f[0] == "END" && len(f) == 2:
@@ -135,6 +170,7 @@ type manifest struct {
 	blocks     [][]mword
 	batchBlock map[int]int
 	inits      map[int][16]uint32
+	fpInits    map[int][33]uint32 // T32EM: FPSCR, S0..S31
 }
 
 type mword struct {
@@ -147,7 +183,7 @@ func readManifest(path string) (*manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &manifest{batchBlock: map[int]int{}, inits: map[int][16]uint32{}}
+	m := &manifest{batchBlock: map[int]int{}, inits: map[int][16]uint32{}, fpInits: map[int][33]uint32{}}
 	for n, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
 		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
@@ -198,6 +234,23 @@ func readManifest(path string) (*manifest, error) {
 			}
 			m.batchBlock[batch] = len(m.blocks) - 1
 			m.inits[batch] = st
+		case "fpinit":
+			if len(f) != 35 {
+				return nil, bad(fmt.Errorf("malformed fpinit line"))
+			}
+			batch, err := strconv.Atoi(f[1])
+			if err != nil {
+				return nil, bad(err)
+			}
+			var fp [33]uint32
+			for i := range fp {
+				v, err := strconv.ParseUint(f[2+i], 16, 32)
+				if err != nil {
+					return nil, bad(err)
+				}
+				fp[i] = uint32(v)
+			}
+			m.fpInits[batch] = fp
 		default:
 			return nil, bad(fmt.Errorf("unknown record %q", f[0]))
 		}
@@ -221,11 +274,20 @@ func (m *manifest) explain(batch int) string {
 		}
 	}
 	fmt.Fprintf(&sb, "  lr =%08x\n  apsr=%08x  scratch seed=%08x\n", init[13], init[14], init[15])
+	if fp, ok := m.fpInits[batch]; ok {
+		fmt.Fprintf(&sb, "  fpscr=%08x\n", fp[0])
+		for i := 0; i < 32; i++ {
+			fmt.Fprintf(&sb, "  s%-2d=%08x", i, fp[1+i])
+			if i%4 == 3 {
+				sb.WriteString("\n")
+			}
+		}
+	}
 	fmt.Fprintf(&sb, "instructions (%s):\n", m.isa)
 	off := 0
 	for _, w := range m.blocks[blk] {
 		var text string
-		if m.isa == "T32" {
+		if strings.HasPrefix(m.isa, "T32") {
 			text = disasmThumb(w.word, w.size)
 		} else {
 			text = fmt.Sprintf("%08x  %s", w.word, disasmARM(w.word))
@@ -265,9 +327,35 @@ func loadImage(t *testing.T, elf string) (*manifest, run) {
 	return m, parseOutput(ref)
 }
 
+// boards maps the manifest's ISA to the M-profile board its references come
+// from; A-profile images (A32, T32) run on virt through conformance/harness.
+var boards = map[string]string{"T32M": "mps2-an385", "T32EM": "mps2-an386"}
+
+// runImage runs an image on Mimic with engine "interp" or "native" and
+// returns its output and exit status.
+func runImage(elf, isa, engine string) ([]byte, int, error) {
+	board, ok := boards[isa]
+	if !ok {
+		res, err := harness.Run(elf, harness.Options{Timeout: 5 * time.Minute, MaxInsns: 50_000_000, Engine: engine})
+		return res.Stdout, res.ExitCode, err
+	}
+	var out bytes.Buffer
+	m, err := mcu.New(mcu.Config{Board: board, Kernel: elf, Semihosting: true, ICountShift: 0,
+		Serial: &out, Timeout: 5 * time.Minute, MaxInsns: 50_000_000,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return nil, 0, err
+	}
+	m.CPU.NoNative = engine == "interp"
+	m.CPU.NativeEager = engine == "native"
+	code, err := m.Run()
+	return out.Bytes(), code, err
+}
+
 // TestRandom runs every image on Mimic and compares each batch with QEMU,
 // once in the interpreter and once with every block compiled to native
-// code before it first runs.
+// code before it first runs. A-profile images run on virt, M-profile images
+// on the mps2 board of their ISA (see boards).
 func TestRandom(t *testing.T) {
 	for _, elf := range images(t) {
 		for _, engine := range []string{"interp", "native"} {
@@ -282,11 +370,11 @@ func testRandomImage(t *testing.T, elf, engine string) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			m, want := loadImage(t, elf)
-			res, err := harness.Run(elf, harness.Options{Timeout: 5 * time.Minute, MaxInsns: 50_000_000, Engine: engine})
+			stdout, exitCode, err := runImage(elf, m.isa, engine)
 			if err != nil {
-				t.Fatalf("run %s: %v\noutput so far:\n%s", elf, err, res.Stdout)
+				t.Fatalf("run %s: %v\noutput so far:\n%s", elf, err, stdout)
 			}
-			got := parseOutput(res.Stdout)
+			got := parseOutput(stdout)
 			for _, x := range got.exceptions {
 				f := strings.Fields(x)
 				batch := -1
@@ -295,7 +383,7 @@ func testRandomImage(t *testing.T, elf, engine string) {
 						batch = int(v)
 					}
 				}
-				t.Errorf("Mimic took an exception QEMU did not: %q (kind lr spsr batch)\n%s", x, m.explain(batch))
+				t.Errorf("Mimic took an exception QEMU did not: %q (A: kind lr spsr batch; M: exception pc cfsr batch)\n%s", x, m.explain(batch))
 			}
 			for _, j := range got.junk {
 				t.Errorf("unexpected output line: %q", j)
@@ -327,8 +415,8 @@ func testRandomImage(t *testing.T, elf, engine string) {
 			if got.end != want.end {
 				t.Errorf("END line: got %d batches, want %d", got.end, want.end)
 			}
-			if res.ExitCode != 0 {
-				t.Errorf("exit code %d, want 0", res.ExitCode)
+			if exitCode != 0 {
+				t.Errorf("exit code %d, want 0", exitCode)
 			}
 		})
 	}
@@ -336,7 +424,8 @@ func testRandomImage(t *testing.T, elf, engine string) {
 
 // TestCorpus checks the committed corpus itself, without Mimic: every image
 // has its manifest and a clean QEMU reference, batches really differ, and
-// both instruction sets are present.
+// every instruction set (A32 and T32 on ARMv7-A, T32M on ARMv7-M, T32EM on
+// ARMv7E-M with FPv4-SP) is present.
 func TestCorpus(t *testing.T) {
 	isas := map[string]int{}
 	for _, elf := range images(t) {
@@ -353,8 +442,15 @@ func TestCorpus(t *testing.T) {
 			if st.Batch != i {
 				t.Errorf("%s: line %d reports batch %d", name, i, st.Batch)
 			}
-			if st.Other != "000001d3" {
+			_, mprofile := boards[m.isa]
+			switch {
+			case !mprofile && st.Other != "000001d3":
 				t.Errorf("%s: batch %d ended with CPSR bits %s outside the flags, want SVC mode, A/I/F masked", name, i, st.Other)
+			case mprofile && st.Other != "00000000":
+				t.Errorf("%s: batch %d: MRS APSR read bits %s outside the flags", name, i, st.Other)
+			}
+			if wantFP := m.isa == "T32EM"; wantFP != (st.FP.FPSCR != "") {
+				t.Errorf("%s: batch %d: FP state %+v, want one only for T32EM", name, i, st.FP)
 			}
 			st.Batch = 0
 			distinct[st] = true
@@ -366,7 +462,7 @@ func TestCorpus(t *testing.T) {
 			isas[m.isa] += len(blk) * m.runs
 		}
 	}
-	if isas["A32"] == 0 || isas["T32"] == 0 {
+	if isas["A32"] == 0 || isas["T32"] == 0 || isas["T32M"] == 0 || isas["T32EM"] == 0 {
 		t.Errorf("corpus lacks an instruction set: %v", isas)
 	}
 	t.Logf("static instructions × batches per ISA: %v", isas)

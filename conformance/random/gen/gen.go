@@ -13,16 +13,38 @@ import (
 //	harnessBase      .. +0x100           harness slots (read-only to random code)
 //	scratchBase      .. +scratchSize     scratch buffer, re-initialised per batch
 //	scratchBase+0x100 .. +0x300          zero-filled once at start-up
-const (
-	harnessBase = 0x48000000
-	scratchOff  = 0x100
-	scratchBase = harnessBase + scratchOff
-	scratchSize = 256
-	lineBuf     = 0x47fff000 // where the harness formats its output lines
+//
+// The addresses depend on the board (virt RAM at 0x40000000, mps2 RAM at
+// 0x20000000): generate sets them from the image's profile (useLayout) before
+// it generates anything. The generator is single-threaded.
+var (
+	harnessBase uint32
+	scratchBase uint32
+	lineBuf     uint32 // where the harness formats its output lines
+)
 
+const (
+	scratchOff  = 0x100
+	scratchSize = 256
+
+	harnessA = 0x48000000 // virt (A profile): top of the first 128 MiB of RAM
+	harnessM = 0x20008000 // mps2 (M profile): SSRAM2, above 28 KiB of line buffer
+)
+
+// useLayout selects the memory map of the A (virt) or M (mps2) harness.
+func useLayout(mprofile bool) {
+	harnessBase = harnessA
+	if mprofile {
+		harnessBase = harnessM
+	}
+	scratchBase = harnessBase + scratchOff
+	lineBuf = harnessBase - 0x1000
+}
+
+const (
 	// Harness slots, offsets from SP.
 	slotEntry = 0  // entry address of the current block (bit 0 set for T32)
-	slotDone  = 4  // address of batch_done (A32)
+	slotDone  = 4  // address of batch_done (A32 on A, Thumb on M)
 	slotTable = 8  // pointer to the next batch_table row
 	slotIndex = 12 // index of the current batch
 )
@@ -131,6 +153,10 @@ type insn struct {
 type gen struct {
 	r     *rng
 	t32   bool
+	dsp   bool // T32: the DSP instructions (ARMv7-A, ARMv7E-M) may be generated
+	fp    bool // T32: FPv4-SP instructions may be generated
+	m     bool // ARMv7-M: only encodings the M profile has
+	forms []form
 	code  []insn
 	off   int // byte offset of the next instruction from the block start
 	known [16]bool
@@ -145,8 +171,28 @@ type gen struct {
 	stats map[string]int
 }
 
-func newGen(r *rng, t32 bool, stats map[string]int) *gen {
-	return &gen{r: r, t32: t32, cond: al, certain: true, stats: stats}
+func newGen(r *rng, p profile, stats map[string]int) *gen {
+	g := &gen{r: r, t32: p.t32, dsp: p.dsp, fp: p.fp, m: p.m, cond: al, certain: true, stats: stats}
+	if p.t32 {
+		g.forms = t32FormsFor(p)
+	}
+	return g
+}
+
+// profile is what an instruction-set name (SEEDS, -isa) selects.
+type profile struct {
+	name string // a32, t32, t32m, t32em (boards: Makefile, random_test.go)
+	t32  bool   // Thumb code
+	m    bool   // ARMv7-M: mps2 board, M harness, only ARMv7-M encodings
+	dsp  bool   // the DSP instructions (ARMv7-A always; ARMv7E-M)
+	fp   bool   // FPv4-SP single-precision VFP (Cortex-M4F)
+}
+
+var profiles = map[string]profile{
+	"a32":   {name: "a32", dsp: true},
+	"t32":   {name: "t32", t32: true, dsp: true},
+	"t32m":  {name: "t32m", t32: true, m: true},
+	"t32em": {name: "t32em", t32: true, m: true, dsp: true, fp: true},
 }
 
 func (g *gen) reset() {
@@ -268,9 +314,9 @@ func (g *gen) memBase(excl uint16, lowOnly bool, try func(n int, v uint32) bool)
 		if lowOnly {
 			n = g.lowNot(excl)
 		}
-		v := uint32(scratchBase + 4*g.r.intn(scratchSize/4+1))
+		v := scratchBase + uint32(4*g.r.intn(scratchSize/4+1))
 		if g.r.pct(25) {
-			v = uint32(scratchBase + g.r.intn(scratchSize+1))
+			v = scratchBase + uint32(g.r.intn(scratchSize+1))
 		}
 		if try(n, v) {
 			g.setup(n, v)
@@ -334,7 +380,7 @@ func (g *gen) smallKnown(excl uint16, lowOnly bool, limit uint32) []int {
 // bytes in total) inside the scratch buffer.
 func (g *gen) pickAddr(span, align int) uint32 {
 	n := (scratchSize-span)/align + 1
-	return uint32(scratchBase + align*g.r.intn(n))
+	return scratchBase + uint32(align*g.r.intn(n))
 }
 
 // ---- formatting helpers ----------------------------------------------------

@@ -27,12 +27,12 @@ func render(t *testing.T, img *image) (asm, manifest []byte) {
 }
 
 func TestDeterministic(t *testing.T) {
-	for _, t32 := range []bool{false, true} {
-		cfg := config{name: "x", seed: 42, t32: t32, blocks: 5, runs: 2, insns: 50}
+	for _, isa := range []string{"a32", "t32", "t32m", "t32em"} {
+		cfg := config{name: "x", seed: 42, isa: isa, blocks: 5, runs: 2, insns: 50}
 		a1, m1 := render(t, generate(cfg))
 		a2, m2 := render(t, generate(cfg))
 		if !bytes.Equal(a1, a2) || !bytes.Equal(m1, m2) {
-			t.Errorf("t32=%v: same seed produced different output", t32)
+			t.Errorf("%s: same seed produced different output", isa)
 		}
 	}
 }
@@ -63,7 +63,7 @@ func TestCommittedCorpus(t *testing.T) {
 			}
 			return v
 		}
-		cfg := config{name: fs[0], seed: uint64(num(fs[2])), t32: fs[1] == "t32", blocks: num(fs[3]), runs: num(fs[4]), insns: num(fs[5])}
+		cfg := config{name: fs[0], seed: uint64(num(fs[2])), isa: fs[1], blocks: num(fs[3]), runs: num(fs[4]), insns: num(fs[5])}
 		asm, man := render(t, generate(cfg))
 		for _, c := range []struct {
 			ext  string
@@ -91,7 +91,7 @@ var armasmGaps = regexp.MustCompile(`^msr\w* APSR_(g|nzcvq),|^str(eq|ne|cs|cc|mi
 // TestA32AgainstArmasm decodes every generated A32 word with
 // golang.org/x/arch/arm/armasm: the mnemonic must be the intended one.
 func TestA32AgainstArmasm(t *testing.T) {
-	img := generate(config{name: "x", seed: 7, blocks: 300, runs: 1, insns: 100})
+	img := generate(config{name: "x", seed: 7, isa: "a32", blocks: 300, runs: 1, insns: 100})
 	checked := 0
 	for _, b := range img.blocks {
 		for _, in := range b.code {
@@ -113,5 +113,35 @@ func TestA32AgainstArmasm(t *testing.T) {
 	}
 	if checked < 25000 {
 		t.Errorf("only %d words checked", checked)
+	}
+}
+
+// dspOrFP matches the intended mnemonics (and operands) of instructions the
+// Cortex-M3 (ARMv7-M without the DSP extension or an FPU) does not have.
+var dspOrFP = regexp.MustCompile(`^(pkh|ssat16|usat16|sxta|uxta|sxtb16|uxtb16|q(d?add|d?sub)|sel|smla[bt]|smlaw|smlal[bt]|smlald|smlsld|smlsd|smusd|smuad|smlad|smul[bt]|smulw|smm|usad|umaal|(s|q|sh|u|uq|uh)(add16|asx|sax|sub16|add8|sub8)|v)|APSR_(g|nzcvqg)\b`)
+
+// TestMProfileSubsets: t32m images contain no DSP or FP instruction; t32em
+// images contain both, and neither contains anything outside ARMv7E-M (the
+// forms are a subset of the T32 ones plus vfp.go).
+func TestMProfileSubsets(t *testing.T) {
+	img := generate(config{name: "x", seed: 9, isa: "t32m", blocks: 300, runs: 1, insns: 100})
+	n := 0
+	for _, b := range img.blocks {
+		for _, in := range b.code {
+			if dspOrFP.MatchString(in.text) {
+				t.Errorf("t32m: %08x %q is not an ARMv7-M (Cortex-M3) instruction", in.enc, in.text)
+			}
+			n++
+		}
+	}
+	if n < 25000 {
+		t.Errorf("only %d t32m instructions checked", n)
+	}
+	img = generate(config{name: "x", seed: 9, isa: "t32em", blocks: 300, runs: 1, insns: 100})
+	for _, group := range []string{"t32 parallel add/sub", "t32 media mul", "vfp arith", "vfp convert", "vfp compare",
+		"vfp transfer", "vfp vmrs/vmsr", "vfp vldr/vstr", "vfp vldm/vstm", "vfp literal load", "vfp move/abs/neg"} {
+		if img.stats[group] == 0 {
+			t.Errorf("t32em: no instruction of group %q", group)
+		}
 	}
 }

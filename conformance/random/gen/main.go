@@ -17,7 +17,7 @@ import (
 
 func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
-	isa := flag.String("isa", "a32", "instruction set: a32 or t32")
+	isa := flag.String("isa", "a32", "instruction set: a32, t32 (ARMv7-A), t32m (ARMv7-M) or t32em (ARMv7E-M with FPv4-SP)")
 	name := flag.String("name", "", "image name (default ISA-SEED)")
 	out := flag.String("out", ".", "output directory")
 	blocks := flag.Int("blocks", 130, "instruction blocks per image")
@@ -26,15 +26,15 @@ func main() {
 	stats := flag.Bool("stats", false, "print per-group instruction counts to stderr")
 	flag.Parse()
 
-	if *isa != "a32" && *isa != "t32" {
-		fmt.Fprintln(os.Stderr, "gen: -isa must be a32 or t32")
+	if _, ok := profiles[*isa]; !ok {
+		fmt.Fprintln(os.Stderr, "gen: -isa must be a32, t32, t32m or t32em")
 		os.Exit(2)
 	}
 	if *blocks < 1 || *runs < 1 || *insns < 1 {
 		fmt.Fprintln(os.Stderr, "gen: -blocks, -runs and -insns must be positive")
 		os.Exit(2)
 	}
-	cfg := config{name: *name, seed: *seed, t32: *isa == "t32", blocks: *blocks, runs: *runs, insns: *insns}
+	cfg := config{name: *name, seed: *seed, isa: *isa, blocks: *blocks, runs: *runs, insns: *insns}
 	if cfg.name == "" {
 		cfg.name = fmt.Sprintf("%s-%d", *isa, *seed)
 	}

@@ -21,7 +21,7 @@ func offsets(v uint32, span, align int, post bool, lo, hi, gran int) []int {
 		if !inScratch(v, span) || int(v)%align != 0 {
 			return nil
 		}
-		for nb := scratchBase; nb <= scratchBase+scratchSize; nb++ {
+		for nb := int(scratchBase); nb <= int(scratchBase)+scratchSize; nb++ {
 			off := nb - int(v)
 			if off >= lo && off <= hi && off%gran == 0 {
 				out = append(out, off)
@@ -29,7 +29,7 @@ func offsets(v uint32, span, align int, post bool, lo, hi, gran int) []int {
 		}
 		return out
 	}
-	for a := scratchBase; a+span <= scratchBase+scratchSize; a += align {
+	for a := int(scratchBase); a+span <= int(scratchBase)+scratchSize; a += align {
 		off := a - int(v)
 		if off >= lo && off <= hi && off%gran == 0 {
 			out = append(out, off)

@@ -12,6 +12,14 @@ import "fmt"
 //   - Inside an IT block the 16-bit flag-setting forms do not set flags, and
 //     16-bit MOVS Rd, Rm (LSL #0), CBZ/CBNZ, IT and B<c> are not allowed.
 //   - SSAT with ASR needs a non-zero shift (sh=1, imm=0 is SSAT16).
+//
+// The M profile (g.m) uses the same forms, restricted to what ARMv7-M has
+// (ARMv7-M ARM, A5.3 and A7.7): without the DSP extension (g.dsp false, the
+// Cortex-M3) there is no PKH, SSAT16/USAT16, extend-and-add or SXTB16/UXTB16,
+// parallel add/subtract, QADD/QSUB/QDADD/QDSUB, SEL, halfword, dual or
+// most-significant-word multiplies, USAD8/USADA8, UMAAL, SMLALxy/SMLALD/SMLSLD
+// or MSR APSR_g. ARMv7E-M (the Cortex-M4) has all the T32 encodings generated
+// here; its FPv4-SP forms are in vfp.go.
 
 func t32Imm12(i uint32) uint32 { return i>>11<<26 | i>>8&7<<12 | i&0xff }
 func t32Imm16(v uint32) uint32 { return v>>12<<16 | v>>11&1<<26 | v>>8&7<<12 | v&0xff }
@@ -107,7 +115,11 @@ func t32DPImm(g *gen) bool {
 }
 
 func t32DPReg(g *gen) bool {
-	op := []uint32{0, 1, 2, 3, 4, 6, 8, 10, 11, 13, 14}[g.r.intn(11)]
+	ops := []uint32{0, 1, 2, 3, 4, 6, 8, 10, 11, 13, 14}
+	if !g.dsp {
+		ops = []uint32{0, 1, 2, 3, 4, 8, 10, 11, 13, 14} // no PKHBT/PKHTB
+	}
+	op := ops[g.r.intn(len(ops))]
 	s := g.r.bit()
 	rd, n, m := g.reg(), g.reg(), g.reg()
 	typ, amt := g.r.intn(4), g.shiftAmt()
@@ -196,7 +208,11 @@ func t32PlainImm(g *gen) bool {
 
 func t32Saturate(g *gen) bool {
 	rd, n := g.reg(), g.reg()
-	switch g.r.intn(4) {
+	kinds := 4
+	if !g.dsp {
+		kinds = 2 // SSAT/USAT only: SSAT16/USAT16 are DSP instructions
+	}
+	switch g.r.intn(kinds) {
 	case 0, 1:
 		unsigned := g.r.bit()
 		sat := uint32(g.r.intn(32))
@@ -263,7 +279,11 @@ var extNamesT32 = [6][2]string{{"sxtah", "sxth"}, {"uxtah", "uxth"}, {"sxtab16",
 func t32Extend(g *gen) bool {
 	rd, n, m := g.reg(), g.reg(), g.reg()
 	op, rot := uint32(g.r.intn(6)), uint32(g.r.intn(4))
-	if g.r.pct(40) {
+	if !g.dsp {
+		// SXTH, UXTH, SXTB, UXTB (T2): the others are DSP instructions.
+		op = []uint32{0, 1, 4, 5}[op%4]
+	}
+	if !g.dsp || g.r.pct(40) {
 		g.emit("t32 pack/extend/sel", 0xfa0ff080|op<<20|uint32(rd)<<8|rot<<4|uint32(m), 4,
 			fmt.Sprintf("%s %s, %s%s", g.mn(extNamesT32[op][1], false), rn(rd), rn(m), rotText(rot)))
 	} else {
@@ -301,6 +321,15 @@ func t32Misc(g *gen) bool {
 		{1, 0, "rev", "t32 clz/rbit/rev"}, {1, 1, "rev16", "t32 clz/rbit/rev"}, {1, 2, "rbit", "t32 clz/rbit/rev"},
 		{1, 3, "revsh", "t32 clz/rbit/rev"}, {2, 0, "sel", "t32 pack/extend/sel"}, {3, 0, "clz", "t32 clz/rbit/rev"},
 	}
+	if !g.dsp { // REV, REV16, RBIT, REVSH, CLZ: the rest are DSP instructions
+		all := ops
+		ops = nil
+		for _, o := range all {
+			if o.group == "t32 clz/rbit/rev" {
+				ops = append(ops, o)
+			}
+		}
+	}
 	o := ops[g.r.intn(len(ops))]
 	var text string
 	switch o.op1 {
@@ -330,7 +359,11 @@ func t32Mul(g *gen) bool {
 		}
 		g.emit(group, 0xfb000000|op1<<20|uint32(n)<<16|a<<12|uint32(rd)<<8|op2<<4|uint32(m), 4, text)
 	}
-	switch g.r.intn(9) {
+	kind := g.r.intn(9)
+	if !g.dsp {
+		kind = 0 // MUL, MLA, MLS only
+	}
+	switch kind {
 	case 0:
 		switch g.r.intn(3) {
 		case 0:
@@ -403,6 +436,9 @@ func t32MulLong(g *gen) bool {
 		g.wr(lo)
 		return true
 	}
+	if !g.dsp {
+		ops = ops[:4] // SMULL, UMULL, SMLAL, UMLAL
+	}
 	o := ops[g.r.intn(len(ops))]
 	g.emit("t32 mul long", 0xfb800000|o.op1<<20|uint32(n)<<16|uint32(lo)<<12|uint32(hi)<<8|o.op2<<4|uint32(m), 4,
 		fmt.Sprintf("%s %s, %s, %s, %s", g.mn(o.name, false), rn(lo), rn(hi), rn(n), rn(m)))
@@ -441,7 +477,10 @@ func t32StatusReg(g *gen) bool {
 	if !ok {
 		return false
 	}
-	pm := psrMasks[g.r.intn(3)]
+	pm := psrMasks[0] // ARMv7-M without DSP: APSR_nzcvq only
+	if g.dsp {
+		pm = psrMasks[g.r.intn(3)]
+	}
 	g.emit("t32 mrs/msr", 0xf3808000|uint32(n)<<16|pm.mask<<8, 4, fmt.Sprintf("%s %s, %s", g.mn("msr", false), pm.name, rn(n)))
 	return true
 }
@@ -987,6 +1026,25 @@ func t32Branch(g *gen) bool {
 // t32Forms is filled in by init: the branch form refers back to it.
 var t32Forms []form
 
+// t32FormsFor returns the forms of a T32 profile: ARMv7-A's, without
+// parallel add/subtract on ARMv7-M, with the FPv4-SP forms on a Cortex-M4F.
+func t32FormsFor(p profile) []form {
+	if !p.m {
+		return t32Forms
+	}
+	var out []form
+	for _, f := range t32Forms {
+		if f.name == "parallel" && !p.dsp {
+			continue
+		}
+		out = append(out, f)
+	}
+	if p.fp {
+		out = append(out, vfpForms...)
+	}
+	return out
+}
+
 func init() {
 	t32Forms = []form{
 		// 32-bit
@@ -1026,7 +1084,7 @@ func init() {
 func t32One(g *gen, allowBranch bool) {
 	for {
 		g.cond, g.certain = al, true
-		f := pickForm(g.r, t32Forms)
+		f := pickForm(g.r, g.forms)
 		if !f.plain && !allowBranch {
 			continue
 		}
@@ -1039,7 +1097,7 @@ func t32One(g *gen, allowBranch bool) {
 // t32ITBlock emits IT with 1-4 conditional instructions.
 func t32ITBlock(g *gen) {
 	if len(g.baseCandidates(0, false)) == 0 && g.r.pct(60) {
-		g.setup(g.reg(), uint32(scratchBase+4*g.r.intn(scratchSize/4+1)))
+		g.setup(g.reg(), scratchBase+uint32(4*g.r.intn(scratchSize/4+1)))
 	}
 	if g.r.pct(15) {
 		g.setup(g.reg(), g.r.psrValue())
@@ -1073,7 +1131,7 @@ func t32ITBlock(g *gen) {
 	for _, c := range conds {
 		for {
 			g.cond, g.certain = c, false
-			f := pickForm(g.r, t32Forms)
+			f := pickForm(g.r, g.forms)
 			if !f.plain {
 				continue
 			}
