@@ -50,6 +50,29 @@ for args in "--no-such-flag" "-M nosuchboard" "--kernel /nonexistent" "--kernel 
 done
 
 # 5. Real Linux guests (Debian kernels), when the Linux acceptance exists.
+# Cortex-M boards: firmware runs on each, a wrong image is a one-line
+# error with status 2, a lockup stops Mimic with status 1.
+for b in "mps2-an385 hello-mps2" "mps2-an386 hello-mps2" "lm3s6965evb hello-lm3s"; do
+	set -- $b
+	out=$(timeout 30 "$MIMIC" -M "$1" -nographic -semihosting -kernel "machine/mcu/testdata/$2.elf" </dev/null 2>"$tmp/err"); rc=$?
+	if [ "$rc" = 0 ] && [ "$out" = "hello from the microcontroller" ]; then ok "firmware on $1"; else bad "firmware on $1 (exit $rc): $out $(head -3 "$tmp/err")"; fi
+done
+for args in "-M mps2-an385 -kernel /bin/sh" "-M lm3s6965evb -kernel conformance/programs/build/hello-arm.elf" "-M mps2-an385 -cpu cortex-m4 -kernel machine/mcu/testdata/hello-mps2.elf"; do
+	# shellcheck disable=SC2086
+	"$MIMIC" $args -nographic </dev/null >/dev/null 2>"$tmp/err"; rc=$?
+	if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && ! grep -q 'panic\|goroutine' "$tmp/err"; then
+		ok "bad firmware: mimic $args"
+	else
+		bad "bad firmware: mimic $args (exit $rc): $(head -3 "$tmp/err")"
+	fi
+done
+timeout 30 "$MIMIC" -M mps2-an385 -nographic -semihosting -kernel machine/mcu/testdata/lockup.elf </dev/null >/dev/null 2>"$tmp/err"; rc=$?
+if [ "$rc" = 1 ] && grep -q 'locked up.*pc 0x00000104' "$tmp/err" && ! grep -q 'panic\|goroutine' "$tmp/err"; then
+	ok "firmware lockup: exit 1 naming the PC"
+else
+	bad "firmware lockup (exit $rc): $(head -3 "$tmp/err")"
+fi
+
 if [ -x scripts/linux-acceptance.sh ]; then
 	if scripts/linux-acceptance.sh; then ok "Linux guests"; else bad "Linux guests"; fi
 fi
