@@ -257,13 +257,14 @@ type Region struct {
 	Name       string
 	Base, Size uint64
 	RAM, ROM   bool
+	Dev        Device // the device of an MMIO region; nil for memory
 }
 
 // Regions lists the mapped regions in address order.
 func (b *Bus) Regions() []Region {
 	out := make([]Region, len(b.regions))
 	for i, r := range b.regions {
-		out[i] = Region{Name: r.name, Base: r.base, Size: r.size, RAM: r.kind == kindRAM, ROM: r.kind == kindROM || r.kind == kindROMDevice}
+		out[i] = Region{Name: r.name, Base: r.base, Size: r.size, RAM: r.kind == kindRAM, ROM: r.kind == kindROM || r.kind == kindROMDevice, Dev: r.dev}
 	}
 	return out
 }

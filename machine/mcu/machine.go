@@ -310,6 +310,13 @@ func (m *Machine) Run() (int, error) {
 // table.
 func (m *Machine) reset() error {
 	m.log.Debug("system reset")
+	done := map[bus.Device]bool{}
+	for _, r := range m.Bus.Regions() {
+		if d, ok := r.Dev.(interface{ Reset() }); ok && !done[r.Dev] {
+			done[r.Dev] = true
+			d.Reset()
+		}
+	}
 	return m.load()
 }
 
