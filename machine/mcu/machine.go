@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"reflect"
 	"slices"
 	"time"
 
@@ -310,12 +311,22 @@ func (m *Machine) Run() (int, error) {
 // table.
 func (m *Machine) reset() error {
 	m.log.Debug("system reset")
+	// Once per device, however many windows it has (devices are
+	// pointers; a value type could not be a map key, so it is not
+	// deduplicated).
 	done := map[bus.Device]bool{}
 	for _, r := range m.Bus.Regions() {
-		if d, ok := r.Dev.(interface{ Reset() }); ok && !done[r.Dev] {
-			done[r.Dev] = true
-			d.Reset()
+		d, ok := r.Dev.(interface{ Reset() })
+		if !ok {
+			continue
 		}
+		if reflect.TypeOf(r.Dev).Comparable() {
+			if done[r.Dev] {
+				continue
+			}
+			done[r.Dev] = true
+		}
+		d.Reset()
 	}
 	return m.load()
 }
