@@ -141,6 +141,18 @@ func (l *Loop) Run() (Result, error) {
 		l.Clock.SetLive(func() uint64 { return uint64(time.Since(start)) })
 	} else {
 		l.Clock.SetLive(func() uint64 { return l.vtime + (l.CPU.Retired()-l.sliceStart)<<l.ICountShift })
+		// A device that schedules an event inside a slice (a timer
+		// started by the guest) ends the slice when it falls due, as
+		// QEMU's icount does, instead of at the end of the slice's
+		// budget (up to sliceMax instructions late).
+		l.Clock.OnSchedule = func(at uint64) {
+			n := l.sliceStart
+			if at > l.vtime {
+				n += (at - l.vtime + 1<<l.ICountShift - 1) >> l.ICountShift
+			}
+			l.CPU.LimitRun(n)
+		}
+		defer func() { l.Clock.OnSchedule = nil }()
 	}
 	defer l.Clock.SetLive(nil)
 	for {

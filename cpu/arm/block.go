@@ -527,15 +527,15 @@ func (t *translator) itCond() uint8 {
 // pending, or a hook requests a stop. It returns the instructions retired.
 func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 	start := c.retired
-	limit := start + budget
+	c.runLimit = start + budget
 	c.stop = StopBudget
 	var prev *Block
 	// Aborted fetches retire nothing; count them against the budget too so
 	// a guest stuck in an abort loop still returns to the machine.
 	var aborts uint64
-	c.nlimit = limit
+	c.nlimit = c.runLimit
 	native := natSupported && !c.NoNative && c.Trace == nil
-	for c.retired+aborts < limit {
+	for c.retired+aborts < c.runLimit {
 		if c.irqLine || c.fiqLine {
 			if c.checkInterrupts() {
 				prev = nil
@@ -553,7 +553,7 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 		if b == nil {
 			prev = nil
 			aborts++
-			c.nlimit = limit - aborts
+			c.nlimit = c.runLimit - aborts
 			continue
 		}
 		if native && b.nat == nil && !b.natSkip {
@@ -579,6 +579,18 @@ func (c *CPU) Run(budget uint64) (uint64, StopReason) {
 		}
 	}
 	return c.retired - start, StopBudget
+}
+
+// LimitRun lowers the running Run's limit to retired count n: a timer
+// event scheduled during the run falls due after n instructions, and the
+// machine must see it then, not at the end of the budget it gave Run.
+// The block running finishes first. A limit above the current one, or a
+// call outside Run, changes nothing.
+func (c *CPU) LimitRun(n uint64) {
+	if n < c.runLimit {
+		c.runLimit = n
+		c.nlimit = min(c.nlimit, n)
+	}
 }
 
 // exec runs one block. This is the hot loop.

@@ -153,9 +153,12 @@ type CPU struct {
 	NoNative    bool
 	NativeEager bool
 	nlimit      uint64
-	natBuf      []byte
-	natUsed     int
-	natBlocks   []*Block
+	// runLimit is the retired count at which Run returns (LimitRun may
+	// lower it while Run runs).
+	runLimit  uint64
+	natBuf    []byte
+	natUsed   int
+	natBlocks []*Block
 
 	Bus   *bus.Bus
 	mem   memState

@@ -35,6 +35,11 @@ import (
 // exception is Post, the way in for host events (network input, finished
 // host I/O) from other goroutines.
 type Clock struct {
+	// OnSchedule, when set, hears of every event scheduled (its time),
+	// so that the run loop can end a slice of instructions when a device
+	// schedules an event inside it. Machine goroutine only.
+	OnSchedule func(at uint64)
+
 	now    uint64
 	seq    uint64
 	events eventHeap
@@ -131,6 +136,9 @@ func (c *Clock) Schedule(at uint64, fn func()) *Event {
 	c.seq++
 	e := &Event{at: at, seq: c.seq, fn: fn, idx: -1}
 	heap.Push(&c.events, e)
+	if c.OnSchedule != nil {
+		c.OnSchedule(at)
+	}
 	return e
 }
 

@@ -84,3 +84,15 @@ func TestLiveTime(t *testing.T) {
 		t.Errorf("Now without a live source (-want +got):\n%s", diff)
 	}
 }
+
+// TestOnSchedule: the hook hears of each event scheduled, with its time.
+func TestOnSchedule(t *testing.T) {
+	c := New()
+	var got []uint64
+	c.OnSchedule = func(at uint64) { got = append(got, at) }
+	c.Schedule(50, func() {})
+	c.After(7, func() {})
+	if len(got) != 2 || got[0] != 50 || got[1] != 7 {
+		t.Errorf("OnSchedule heard %v, want [50 7]", got)
+	}
+}
