@@ -57,6 +57,14 @@ for b in "mps2-an385 hello-mps2" "mps2-an386 hello-mps2" "lm3s6965evb hello-lm3s
 	out=$(timeout 30 "$MIMIC" -M "$1" -nographic -semihosting -kernel "machine/mcu/testdata/$2.elf" </dev/null 2>"$tmp/err"); rc=$?
 	if [ "$rc" = 0 ] && [ "$out" = "hello from the microcontroller" ]; then ok "firmware on $1"; else bad "firmware on $1 (exit $rc): $out $(head -3 "$tmp/err")"; fi
 done
+# The small RTOS (roms/mrtos) through the command line, deterministic:
+# QEMU's output byte for byte.
+for b in an385 an386 lm3s6965evb; do
+	board=$b; [ "$b" = lm3s6965evb ] || board=mps2-$b
+	timeout 60 "$MIMIC" -M "$board" -nographic -semihosting --icount shift=0 -kernel "roms/mrtos/build/mrtos-$b.elf" </dev/null >"$tmp/out" 2>"$tmp/err"; rc=$?
+	echo "exit=$rc" >>"$tmp/out"
+	if cmp -s "$tmp/out" "roms/mrtos/ref/mrtos-$b.ref"; then ok "RTOS on $board matches QEMU"; else bad "RTOS on $board: $(diff "roms/mrtos/ref/mrtos-$b.ref" "$tmp/out" | head -5) $(head -3 "$tmp/err")"; fi
+done
 for args in "-M mps2-an385 -kernel /bin/sh" "-M lm3s6965evb -kernel conformance/programs/build/hello-arm.elf" "-M mps2-an385 -cpu cortex-m4 -kernel machine/mcu/testdata/hello-mps2.elf"; do
 	# shellcheck disable=SC2086
 	"$MIMIC" $args -nographic </dev/null >/dev/null 2>"$tmp/err"; rc=$?
