@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"mimic/frontend/cli"
@@ -145,6 +146,9 @@ func checkMCUOptions(o *cli.Options) error {
 		return no("display, sound or input devices")
 	case o.DumpDTB != "":
 		return no("device tree")
+	case strings.HasPrefix(o.Machine, "mps2-") && o.RAM != 0 && o.RAM != 16<<20:
+		// As QEMU: the MPS2's memories are fixed; -m names its 16 MiB PSRAM.
+		return usageError{fmt.Sprintf("-machine %s: invalid RAM size, should be 16 MiB (-m 16M)", o.Machine)}
 	}
 	return nil
 }
