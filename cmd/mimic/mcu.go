@@ -32,6 +32,19 @@ func bootMCU(o *cli.Options, stdin *os.File, stdout, stderr io.Writer, log *slog
 	if line, ok := o.SemihostingCmdline(); ok {
 		cfg.SemihostingCmdline = line
 	}
+	// The MPS2's LAN9118 is always there; -nic user puts the user-mode
+	// network behind it. Unlike QEMU there is no network by default: a
+	// network back end keeps an idle machine waiting for frames, so a
+	// firmware stuck in WFI under -icount would hang instead of stopping
+	// with an error, and most microcontroller firmware has no use for it.
+	if len(o.NICs) == 1 {
+		nw, err := openNetdev(o.NICs[0].Netdev)
+		if err != nil {
+			return 0, err
+		}
+		defer nw.Close()
+		cfg.NIC, cfg.MAC = nw, [6]byte(o.NICs[0].MAC)
+	}
 	var serialOut io.Writer = stdout
 	var closeSerial func() error
 	switch o.Serial.Backend {
@@ -138,8 +151,12 @@ func checkMCUOptions(o *cli.Options) error {
 		return no("disks (-drive)")
 	case len(o.Devices) > 0:
 		return no("-device slots (virtio-mmio)")
-	case len(o.NICs) > 0 || len(o.Netdevs) > 0:
-		return no("network card Mimic models yet (the LAN9118 and the Stellaris Ethernet are not implemented)")
+	case (len(o.NICs) > 0 || len(o.Netdevs) > 0) && mcu.Boards[o.Machine].NIC == "":
+		return usageError{fmt.Sprintf("-machine %s has no network card Mimic models yet (the Stellaris Ethernet is not implemented)", o.Machine)}
+	case len(o.Netdevs) > 0:
+		return usageError{fmt.Sprintf("-machine %s: -netdev needs a -device, and the board's LAN9118 is built in (QEMU has no -device lan9118 either); use -nic user[,mac=MAC][,hostfwd=...]", o.Machine)}
+	case len(o.NICs) > 1:
+		return usageError{fmt.Sprintf("-machine %s has one network controller (the LAN9118): give one -nic", o.Machine)}
 	case o.Display == "sdl":
 		return no("display")
 	case o.Screenshot != "" || o.AudioOut != "" || o.InputScript != "":

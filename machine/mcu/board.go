@@ -1,11 +1,13 @@
 package mcu
 
 import (
+	"cmp"
 	"io"
 
 	"mimic/cpu/arm"
 	"mimic/devices/cmsdk"
 	"mimic/devices/irq"
+	"mimic/devices/lan9118"
 	"mimic/devices/mps2"
 	"mimic/devices/pl011"
 	"mimic/devices/pl061"
@@ -38,6 +40,9 @@ type Board struct {
 	// and ignore the write instead of a BusFault, as QEMU's
 	// ignore_memory_transaction_failures does for the Stellaris boards.
 	IgnoreBusErrors bool
+	// NIC names the board's network controller ("lan9118"), "" for none
+	// that Mimic models.
+	NIC string
 	// devices maps and wires the board's peripherals.
 	devices func(m *Machine) error
 }
@@ -99,9 +104,9 @@ func mps2Board(name, desc string, model arm.MModel, sccID uint32) *Board {
 			{"CMSDK peripheral region @0x40010000", 0x40010000, 0x00010000},
 			{"Extra peripheral region @0x40020000", 0x40020000, 0x00010000},
 			{"RESERVED 4", 0x40030000, 0x001d0000},
-			{"lan9118 ethernet", 0x40200000, 0x00010000},
 			{"VGA", 0x41000000, 0x00200000},
 		},
+		NIC:     "lan9118",
 		devices: func(m *Machine) error { return m.mps2Devices(sccID) },
 	}
 }
@@ -157,7 +162,30 @@ func (m *Machine) mps2Devices(sccID uint32) error {
 		return err
 	}
 	scc := mps2.NewSCC(mps2.SCCConfig{ID: sccID, AID: 0x00200008, CFG4: 0x2}, nil)
-	return m.Bus.MapDevice("mps2-scc", 0x4002f000, mps2.WindowSize, scc)
+	if err := m.Bus.MapDevice("mps2-scc", 0x4002f000, mps2.WindowSize, scc); err != nil {
+		return err
+	}
+	return m.createLAN9118()
+}
+
+// QEMUMAC is the MAC address QEMU gives the first network card, and
+// Mimic the board's when Config.MAC is zero.
+var QEMUMAC = [6]byte{0x52, 0x54, 0x00, 0x12, 0x34, 0x56}
+
+// createLAN9118 maps the MPS2's Ethernet controller at 0x40200000 on IRQ
+// 13. As in QEMU, the controller is there with or without a network
+// behind it (Config.NIC); its 256-byte window is all QEMU maps of the
+// 64 KiB the FPGA reserves, the rest faults.
+func (m *Machine) createLAN9118() error {
+	cfg := lan9118.Config{MAC: cmp.Or(m.cfg.MAC, QEMUMAC)}
+	if m.cfg.NIC != nil {
+		// Frames from the host arrive on the back end's goroutines
+		// and enter the machine through the clock.
+		m.Clock.AddSource()
+		cfg.Backend, cfg.Post = m.cfg.NIC, m.Clock.Post
+	}
+	m.nic = lan9118.New(m.Clock, m.CPU.IRQLine(13), cfg)
+	return m.Bus.MapDevice("lan9118", 0x40200000, lan9118.WindowSize, m.nic)
 }
 
 func uartName(i int) string { return "cmsdk-uart" + string(rune('0'+i)) }

@@ -18,8 +18,13 @@
 // reset vector, a segment outside the board's memory) is refused before
 // anything runs (ParseFirmware). Semihosting is BKPT 0xAB.
 //
-// Deliberate differences from QEMU: a device Mimic lacks (the LAN9118 and
-// Stellaris Ethernet, the Stellaris I2C, SSI and ADC) is a dummy
+// The MPS2 boards' LAN9118 Ethernet controller is always there, with the
+// user-mode network behind it when -nic user asks for one (QEMU gives the
+// board a network by default; Mimic does not, so that an idle firmware in
+// deterministic time still ends).
+//
+// Deliberate differences from QEMU: a device Mimic lacks (the Stellaris
+// Ethernet, I2C, SSI and ADC) is a dummy
 // that logs each offset accessed once with the PC, where QEMU models some
 // of them.
 package mcu

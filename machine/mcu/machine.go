@@ -17,6 +17,7 @@ import (
 	"mimic/devices/bus"
 	"mimic/devices/clock"
 	"mimic/devices/irq"
+	"mimic/devices/lan9118"
 	"mimic/machine"
 )
 
@@ -36,6 +37,13 @@ type Config struct {
 	Input  <-chan []byte // UART 0's input; nil for none
 	Stdin  io.Reader     // semihosting console input
 	Stderr io.Writer     // semihosting stderr
+
+	// NIC is the network behind the board's Ethernet controller
+	// (Board.NIC); nil for none: the controller is there all the same,
+	// as in QEMU, and what the guest sends is dropped. MAC is the
+	// controller's address (in its EEPROM); zero for QEMUMAC.
+	NIC lan9118.Backend
+	MAC [6]byte
 
 	Timeout  time.Duration
 	MaxInsns uint64
@@ -58,6 +66,7 @@ type Machine struct {
 	firmware *Firmware
 	serial   interface{ Receive([]byte) int }
 	semi     *semihost.Host
+	nic      *lan9118.Device
 }
 
 // ErrConfig marks errors in the user's configuration or image (exit
@@ -80,6 +89,9 @@ func New(cfg Config) (*Machine, error) {
 	if cfg.CPU != "" && cfg.CPU != b.Model.String() {
 		return nil, configErr("-M %s has a %s; -cpu %s is not possible (QEMU: \"This board can only be used with CPU %s\")",
 			b.Name, b.Model, cfg.CPU, b.Model)
+	}
+	if cfg.NIC != nil && b.NIC == "" {
+		return nil, configErr("-M %s has no network controller Mimic models", b.Name)
 	}
 	if cfg.Kernel == "" {
 		return nil, configErr("no firmware given: -kernel FILE (an ELF, Intel HEX or raw binary image for %s)", b.Name)
@@ -333,6 +345,9 @@ func (m *Machine) reset() error {
 
 // Retired returns the instructions the CPU has retired.
 func (m *Machine) Retired() uint64 { return m.CPU.Retired() }
+
+// NIC returns the board's Ethernet controller, nil if it has none.
+func (m *Machine) NIC() *lan9118.Device { return m.nic }
 
 // Describe writes the machine's state for someone debugging a hang.
 func (m *Machine) Describe(w io.Writer) {
