@@ -372,7 +372,12 @@ func (d *Device) Reset() {
 	d.phyReset()
 	d.eepromWritable = false
 	d.reloadEEPROM()
-	d.update()
+	// The line is low after reset, whatever IRQ_CFG's active-low reset
+	// value would make it: as QEMU's model, it is driven from the first
+	// register access on (update). Driving it high here would pend the
+	// NVIC interrupt of a board whose firmware never touches the chip.
+	d.level = false
+	d.irq.Set(false)
 }
 
 // GuestErrors returns how many guest errors the device has seen.
