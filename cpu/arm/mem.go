@@ -58,15 +58,62 @@ type tlbContext struct {
 	// other, and lookup (block.go) checks every cached block against itlb.
 	tlb  [2][tlbSize]tlbEntry
 	itlb [2][tlbSize]tlbEntry
+	// filled lists the entries fill has written since the last clear
+	// (tlbSlot), so that clear rewrites only those: a flush then costs
+	// what the guest touched, not the 4096 entries (an M-profile RTOS
+	// reprograms the MPU, which flushes, on every context switch).
+	// tracked says filled is complete: false in a new context and after
+	// tlbFilledMax entries, when clear sweeps every array instead.
+	filled  []uint16
+	tracked bool
+}
+
+// tlbFilledMax bounds tlbContext.filled; beyond it a full sweep is as
+// cheap.
+const tlbFilledMax = 512
+
+// tlbSlot names entry i of the data (exec false) or instruction TLB of
+// privilege k, for tlbContext.filled.
+func tlbSlot(k int, exec bool, i uint32) uint16 {
+	v := uint16(k)<<(tlbBits+1) | uint16(i)
+	if exec {
+		v |= 1 << tlbBits
+	}
+	return v
+}
+
+// noteFilled records that fill wrote a slot.
+func (x *tlbContext) noteFilled(slot uint16) {
+	if !x.tracked {
+		return
+	}
+	if len(x.filled) == tlbFilledMax {
+		x.tracked = false
+		return
+	}
+	x.filled = append(x.filled, slot)
 }
 
 func (x *tlbContext) clear() {
-	for k := range x.tlb {
-		for j := range x.tlb[k] {
-			x.tlb[k][j] = emptyTLBEntry
-			x.itlb[k][j] = emptyTLBEntry
+	if x.tracked {
+		for _, v := range x.filled {
+			k, i := v>>(tlbBits+1), v&(tlbSize-1)
+			if v&(1<<tlbBits) != 0 {
+				x.itlb[k][i] = emptyTLBEntry
+			} else {
+				x.tlb[k][i] = emptyTLBEntry
+			}
+		}
+	} else {
+		for k := range x.tlb {
+			for j := range x.tlb[k] {
+				x.tlb[k][j] = emptyTLBEntry
+				x.itlb[k][j] = emptyTLBEntry
+			}
 		}
 	}
+	x.filled = x.filled[:0]
+	x.tracked = true
 	x.stale = false
 }
 
@@ -337,6 +384,7 @@ func (m *memState) fill(va uint32, kind accKind, user bool) (e *tlbEntry, pa uin
 	} else {
 		e = &m.ctx.tlb[k][i]
 	}
+	m.ctx.noteFilled(tlbSlot(k, kind == accExec, i))
 	vpage := va &^ pageMask
 	*e = tlbEntry{read: noTag, write: noTag, exec: noTag, pa: page, host: (*[pageSize]byte)(host)}
 	if t.size > pageShift {
@@ -585,10 +633,14 @@ func (c *CPU) loadOne(o *Op, va uint32, size int, user bool) (uint32, bool) {
 	}
 	if c.m != nil {
 		c.m.accOp = o // for DWT_CYCCNT (v7m_dwt.go)
+		c.m.accUser = user
 	}
 	c.mmioPC = o.pc
 	v, ok := c.Bus.Read(pa, size)
 	c.mmioPC = noMMIO
+	if c.m != nil {
+		c.m.accUser = false
+	}
 	if !ok {
 		c.guestError("read from unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
 		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), false)
@@ -640,11 +692,15 @@ func (c *CPU) storeOne(o *Op, va uint32, size int, v uint32, user bool) bool {
 	}
 	if c.m != nil {
 		c.m.accOp = o // for DWT_CYCCNT (v7m_dwt.go)
+		c.m.accUser = user
 	}
 	// Bus.Write tells the code tracker (invalidateRange) about RAM writes.
 	c.mmioPC = o.pc
 	wok := c.Bus.Write(pa, size, uint64(v))
 	c.mmioPC = noMMIO
+	if c.m != nil {
+		c.m.accUser = false
+	}
 	if !wok {
 		c.guestError("write to unmapped physical address", "pa", hex64(pa), "pc", hex32(o.pc))
 		c.abortFor(o, va, c.mem.faultStatus(fsExtAbort), true)

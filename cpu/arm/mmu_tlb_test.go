@@ -377,3 +377,40 @@ func TestFaultStatusFormat(t *testing.T) {
 	mcr(c, 15, 0, 2, 0, 2, ttbcrEAE, true)
 	check(0x210)
 }
+
+// TestTLBClearFilled: clear empties every entry fill wrote, whether it
+// tracked them (a short list) or gave up (a full sweep), and a new
+// context is swept whole.
+func TestTLBClearFilled(t *testing.T) {
+	for _, n := range []int{0, 3, tlbFilledMax, tlbFilledMax + 1, 2 * tlbSize} {
+		x := new(tlbContext)
+		x.clear() // a new context: full sweep
+		for k := range 2 {
+			for i := range tlbSize {
+				if x.tlb[k][i] != emptyTLBEntry || x.itlb[k][i] != emptyTLBEntry {
+					t.Fatalf("new context: entry %d/%d not empty", k, i)
+				}
+			}
+		}
+		for j := range n {
+			k, exec, i := j&1, j&2 != 0, uint32(j*7)%tlbSize
+			x.noteFilled(tlbSlot(k, exec, i))
+			e := &x.tlb[k][i]
+			if exec {
+				e = &x.itlb[k][i]
+			}
+			*e = tlbEntry{read: 0x1000, write: 0x1000, exec: 0x1000}
+		}
+		x.clear()
+		for k := range 2 {
+			for i := range tlbSize {
+				if x.tlb[k][i] != emptyTLBEntry || x.itlb[k][i] != emptyTLBEntry {
+					t.Fatalf("%d fills: entry %d/%d survived clear", n, k, i)
+				}
+			}
+		}
+		if !x.tracked || len(x.filled) != 0 {
+			t.Errorf("%d fills: after clear tracked %v, %d listed", n, x.tracked, len(x.filled))
+		}
+	}
+}

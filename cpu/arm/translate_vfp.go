@@ -44,6 +44,13 @@ package arm
 //     data-processing instructions UNDEFINED (see vfp.go).
 //   - A CPACR.cp11 value different from cp10 is ignored: cp10 decides.
 
+// vfpD16 reports whether the register file has only D0-D15 (S0-S31):
+// the M profile's FPv4-SP-D16 (ARMv7-M ARM A2.5). Its encodings that name
+// D16-D31 are UNDEFINED (a UsageFault UNDEFINSTR, before the CPACR check
+// as the decode comes first), as QEMU 7.2 makes them without
+// aa32_simd_r32. The A profile here is VFPv4-D32 (vfp.go).
+func (t *translator) vfpD16() bool { return t.c.m != nil }
+
 // vfpTag marks a floating-point register number in an op's register field.
 const vfpTag = 0x20
 
@@ -217,6 +224,9 @@ var vldrOps = [2][2][2]opFunc{
 func (t *translator) vldrVstr(f *fields, load bool) bool {
 	// UNPREDICTABLE: T32 VSTR with Rn = PC stores to Align(PC, 4) + offset
 	// (QEMU).
+	if f.D == 1 && f.d >= 16 && t.vfpD16() {
+		return false
+	}
 	off := f.i
 	if f.U == 0 {
 		off = -off
@@ -268,6 +278,9 @@ func (t *translator) vldmVstm(f *fields, fn opFunc) bool {
 	if regs == 0 || f.d+regs > 32 {
 		return false // UNPREDICTABLE: UNDEFINED, as QEMU
 	}
+	if f.D == 1 && f.d+regs > 16 && t.vfpD16() {
+		return false // a list reaching D16-D31
+	}
 	size := imm8 * 4
 	var start, wb uint32
 	if f.P == 1 { // decrement before (always with writeback)
@@ -310,6 +323,9 @@ func (t *translator) VMOVRS(f *fields) bool {
 
 // VMOVXR translates VMOV.32 Dn[x], Rt.
 func (t *translator) VMOVXR(f *fields) bool {
+	if f.n >= 16 && t.vfpD16() {
+		return false
+	}
 	t.emit(Op{fn: opVMOVtoWord, rn: uint8(f.t), imm: 2*f.n + f.z})
 	return true
 }
@@ -317,6 +333,9 @@ func (t *translator) VMOVXR(f *fields) bool {
 // VMOVRX translates VMOV.32 Rt, Dn[x].
 func (t *translator) VMOVRX(f *fields) bool {
 	// UNPREDICTABLE: Rt = 15 branches to the value (QEMU).
+	if f.n >= 16 && t.vfpD16() {
+		return false
+	}
 	fn := opVMOVfromWord
 	if f.t == 15 {
 		fn = opVMOVfromWordPC
@@ -338,6 +357,9 @@ func vmov2First(f *fields) uint32 {
 func (t *translator) VMOV2(f *fields) bool {
 	// UNPREDICTABLE: Sm = S31 writes "S32", the low half of D16; Rt or
 	// Rt2 = 15 reads the PC (QEMU).
+	if f.D == 1 && f.m >= 16 && t.vfpD16() {
+		return false
+	}
 	t.emit(Op{fn: opVMOVto2, rn: uint8(f.t), rm: uint8(f.u), imm: vmov2First(f)})
 	return true
 }
@@ -347,6 +369,9 @@ func (t *translator) VMOVR2(f *fields) bool {
 	// UNPREDICTABLE: Rt = Rt2 leaves the second value; Rt or Rt2 = 15
 	// branches to the value; Sm = S31 reads "S32", the low half of D16
 	// (QEMU).
+	if f.D == 1 && f.m >= 16 && t.vfpD16() {
+		return false
+	}
 	fn := opVMOVfrom2
 	if f.t == 15 || f.u == 15 {
 		fn = opVMOVfrom2PC

@@ -151,6 +151,12 @@ type mState struct {
 	// a device can tell how many instructions of the running block have
 	// retired (insnCount).
 	accOp *Op
+	// accUser is set while the bus performs an unprivileged data access
+	// of an instruction: any in Thread mode with CONTROL.nPRIV set, and
+	// LDRT, STRT and the like in privileged code (A7.7.59 and others:
+	// "as if unprivileged"). The core's devices (SCS, DWT, ITM) check it
+	// through accPrivileged, as the MPU checks the same privilege.
+	accUser bool
 	// demcr is the Debug Exception and Monitor Control Register (C1.6.5);
 	// only TRCENA has an effect (it gates the DWT cycle counter).
 	demcr uint32
@@ -262,6 +268,12 @@ func (c *CPU) setPrivMode() {
 	}
 	c.switchMode(mode)
 }
+
+// accPrivileged reports whether the access the bus is performing for the
+// CPU is privileged: the CPU is, and the access is not an unprivileged
+// one (LDRT, STRT ...). Stacking and debugger accesses count as the
+// CPU's privilege.
+func (c *CPU) accPrivileged() bool { return c.Privileged() && !c.m.accUser }
 
 // handlerMode reports whether the CPU is in Handler mode.
 func (m *mState) handlerMode() bool { return m.ipsr != 0 }

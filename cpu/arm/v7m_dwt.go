@@ -113,7 +113,7 @@ var _ bus.Device = (*dwtDev)(nil)
 // Read implements bus.Device.
 func (d *dwtDev) Read(off uint64, size int) uint64 {
 	c := (*CPU)(d)
-	if !c.Privileged() {
+	if !c.accPrivileged() {
 		c.guestError("DWT: unprivileged read", "offset", hex64(off))
 		c.m.busErr = true
 		return 0
@@ -137,7 +137,7 @@ func (d *dwtDev) Read(off uint64, size int) uint64 {
 // Write implements bus.Device.
 func (d *dwtDev) Write(off uint64, size int, val uint64) {
 	c := (*CPU)(d)
-	if !c.Privileged() {
+	if !c.accPrivileged() {
 		c.guestError("DWT: unprivileged write", "offset", hex64(off))
 		c.m.busErr = true
 		return
@@ -202,7 +202,7 @@ func (t *itm) Write(off uint64, size int, val uint64) {
 	if off < 0x80 {
 		port := uint32(off >> 2)
 		// Unprivileged writes need the port group's ITM_TPR bit (C1.7.5).
-		if !c.Privileged() && t.tpr>>(port/8)&1 == 0 {
+		if !c.accPrivileged() && t.tpr>>(port/8)&1 == 0 {
 			return
 		}
 		if t.tcr&itmTCRITMENA == 0 || t.ter>>port&1 == 0 || port != 0 || t.w == nil {
@@ -216,7 +216,7 @@ func (t *itm) Write(off uint64, size int, val uint64) {
 		_, _ = t.w.Write(buf[:n]) // a console: output errors are the host's
 		return
 	}
-	if !c.Privileged() {
+	if !c.accPrivileged() {
 		c.guestError("ITM: unprivileged write", "offset", hex64(off))
 		c.m.busErr = true
 		return

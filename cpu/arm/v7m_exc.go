@@ -11,14 +11,17 @@ import "fmt"
 // boundary, before any instruction of the interrupted code runs, by
 // stacking the same frame again. The guest sees the same memory,
 // registers and EXC_RETURN as with a hardware tail-chain (R0-R3 and R12
-// are UNKNOWN on entry either way). Late arrival is not modelled: entry
-// is atomic here.
+// are UNKNOWN on entry either way). Entry is atomic here (between two
+// instructions); late arrival is modelled where that leaves it
+// observable: an exception that becomes pending while the frame is
+// pushed (mEntry).
 //
 // A push that fails (the MPU, with the privilege of the interrupted
-// code, or a bus error) is a derived fault (B1.5.14): the exception is
-// taken and MemManage MSTKERR or BusFault STKERR pends (HardFault if
-// disabled). A pop that fails pends MUNSTKERR or UNSTKERR the same way,
-// but the return completes (the architecture abandons it).
+// code, or a bus error) is a derived fault (B1.5.14): MemManage MSTKERR
+// or BusFault STKERR pends (HardFault if disabled or masked), and is
+// taken instead of the exception by late arrival if its priority is
+// higher. A pop that fails abandons the return: MUNSTKERR or UNSTKERR is
+// tail-chained on the frame left in place (mUnstackFault).
 
 // CFSR bits (B3.2.15): MMFSR in bits 7:0, BFSR 15:8, UFSR 31:16.
 const (
@@ -342,6 +345,7 @@ func (c *CPU) mEntry(n int, ret uint32, it uint8) {
 	words := [8]uint32{c.R[0], c.R[1], c.R[2], c.R[3], c.R[12], c.R[14], ret &^ 1, xpsr}
 	// The frame is pushed with the privilege of the code interrupted.
 	user := !c.Privileged()
+	exec := c.execPriority(true) // before the entry
 	fault := 0
 	store := func(a, v uint32) {
 		if k := c.mStackAccess(a, v, user, true); k != 0 && fault == 0 {
@@ -355,24 +359,43 @@ func (c *CPU) mEntry(n int, ret uint32, it uint8) {
 	case fp && m.fpccr&fpccrLSPEN != 0:
 		// Lazy preservation (B1.5.7): the space is reserved and its
 		// address kept in FPCAR; the first FP instruction stores it.
-		c.mLazyFrame(frame+0x20, c.execPriority(true))
+		c.mLazyFrame(frame+0x20, exec)
 	case fp:
 		for i := range 16 {
 			store(frame+0x20+uint32(4*i), c.vfp.word(uint8(i)))
 		}
 		store(frame+0x60, c.vfp.fpscr)
 	}
-	// A failed push is a derived fault (B1.5.14): the exception is still
-	// taken, and MemManage MSTKERR or BusFault STKERR pends behind it
-	// (MMFAR and BFAR are not written).
+	// A failed push is a derived fault (B1.5.14): MemManage MSTKERR or
+	// BusFault STKERR pends (MMFAR and BFAR are not written).
 	switch fault {
 	case excMemManage:
-		c.mDerivedFault(excMemManage, cfsrMSTKERR)
+		c.mDerivedFault(excMemManage, cfsrMSTKERR, exec)
 	case excBusFault:
-		c.mDerivedFault(excBusFault, cfsrSTKERR)
+		c.mDerivedFault(excBusFault, cfsrSTKERR, exec)
 	}
 	c.R[13] = frame
 	c.R[14] = c.excReturnValue(fp)
+	// Late arrival (B1.5.11; the late-arriving exception of the Cortex-M
+	// TRMs): what is taken on the frame just pushed is the highest-
+	// priority pending exception that may preempt the code interrupted,
+	// n or one that became pending while the frame was pushed, which
+	// leaves n pending. Everything happens between two instructions
+	// here, so what can arrive "during stacking" is a derived fault of
+	// the push itself, or an interrupt a device raised when the push
+	// wrote to it (a stack in device memory); taking it here rather
+	// than at the next block boundary is what makes one frame, not two,
+	// and leaves n pending rather than active. Priority, then exception
+	// number, decide (bestPending), as QEMU 7.2's NVIC does when it
+	// acknowledges the exception after v7m_push_stack.
+	was := m.exc[n].pending
+	m.exc[n].pending = true
+	if b := m.bestPending(); b >= 0 && b != n && m.groupPrio(m.excPrio(b)) < exec &&
+		(m.excPrio(b) < m.excPrio(n) || m.excPrio(b) == m.excPrio(n) && b < n) {
+		n = b
+	} else {
+		m.exc[n].pending = was // as before: mTaken clears it once taken
+	}
 	c.mTaken(n)
 }
 
@@ -458,13 +481,19 @@ func (c *CPU) mStackAccessRW(a uint32, v uint32, user, write bool) (uint32, int)
 	return x, 0
 }
 
-// mDerivedFault makes the fault of a failed stacking or unstacking
-// access pending (B1.5.14): fault n with status bit cfsr, or HardFault
-// (HFSR.FORCED) when n is disabled.
-func (c *CPU) mDerivedFault(n int, cfsr uint32) {
+// mDerivedFault makes the fault of a failed stacking access pending
+// (B1.5.14): fault n with status bit cfsr, or HardFault (HFSR.FORCED)
+// when n is disabled or cannot preempt exec, the execution priority
+// before the entry (B1.5.4 "Priority escalation": the fault is
+// synchronous to the entry; QEMU 7.2's armv7m_nvic_set_pending_derived
+// escalates the same way). When HardFault cannot preempt exec either,
+// it stays pending; the architecture leaves the outcome of that case
+// (a stacking fault on an entry from priority -1) to B1.5.15, which
+// Mimic does not model further.
+func (c *CPU) mDerivedFault(n int, cfsr uint32, exec int) {
 	m := c.m
 	m.cfsr |= cfsr
-	if !m.excEnabled(n) {
+	if !m.excEnabled(n) || m.groupPrio(m.excPrio(n)) >= exec {
 		m.hfsr |= hfsrFORCED
 		n = excHardFault
 	}
@@ -530,6 +559,13 @@ func (c *CPU) mExceptionReturn(v uint32) {
 	if n >= excIRQ0 && m.level[n-excIRQ0] {
 		m.exc[n].pending = true
 	}
+	if m.mpu.ctrl&mpuENABLE != 0 {
+		// PopStack sees the execution priority the deactivation left:
+		// the MPU applies to it unless that is still negative and
+		// HFNMIENA clear (B3.5.6; QEMU 7.2 likewise picks the MMU index
+		// for the pop after completing the exception).
+		c.mpuSync(c.execPriority(true))
+	}
 	process := v&0xf == 0xd
 	frame := c.mSP(process)
 	fp := v&0x10 == 0
@@ -549,30 +585,39 @@ func (c *CPU) mExceptionReturn(v uint32) {
 		w[i] = load(frame + uint32(4*i))
 	}
 	size := uint32(0x20)
-	switch {
-	case fp && m.fpccr&fpccrLSPACT != 0:
-		// The lazy state was never stored: the registers still hold it
-		// (B1.5.8, ExceptionReturn).
+	lazy := fp && m.fpccr&fpccrLSPACT != 0
+	var fw [17]uint32 // S0-S15, FPSCR
+	if fp {
 		size = 0x68
-		m.fpccr &^= fpccrLSPACT
-	case fp:
-		size = 0x68
-		for i := range 16 {
-			c.vfp.setWord(uint8(i), load(frame+0x20+uint32(4*i)))
+		if !lazy {
+			for i := range 16 {
+				fw[i] = load(frame + 0x20 + uint32(4*i))
+			}
+			fw[16] = load(frame + 0x60)
 		}
-		c.vfp.fpscr = load(frame+0x60) & fpscrWritable &^ fpscrVector
 	}
 	if fault != 0 {
-		// A derived fault (B1.5.14): MemManage MUNSTKERR or BusFault
-		// UNSTKERR. Simplified: it pends and the return completes with
-		// what was read (zeros for the failed words), where the
-		// architecture abandons the return and keeps the frame.
+		// A derived fault (B1.5.14: MUNSTKERR, UNSTKERR).
+		// The return is abandoned: nothing popped is committed, the SP
+		// still points at the frame, and the fault is tail-chained from
+		// the returning exception (already deactivated) with LR the
+		// EXC_RETURN that failed, so that its handler can repair the
+		// stack and return through the same frame (B1.5.11). QEMU 7.2
+		// does the same (do_v7m_exception_exit "derived exception on
+		// unstacking", taken as a tail-chain with the same excret).
 		c.guestError("exception return: unstacking failed", "frame", hex32(frame))
-		if fault == excMemManage {
-			c.mDerivedFault(excMemManage, cfsrMUNSTKERR)
-		} else {
-			c.mDerivedFault(excBusFault, cfsrUNSTKERR)
+		c.mUnstackFault(v, fault)
+		return
+	}
+	if lazy {
+		// The lazy state was never stored: the registers still hold it
+		// (B1.5.8, ExceptionReturn).
+		m.fpccr &^= fpccrLSPACT
+	} else if fp {
+		for i := range 16 {
+			c.vfp.setWord(uint8(i), fw[i])
 		}
+		c.vfp.fpscr = fw[16] & fpscrWritable &^ fpscrVector
 	}
 	psr := w[7]
 	sp := frame + size
@@ -629,6 +674,42 @@ func (c *CPU) mExceptionReturn(v uint32) {
 		// Sleep-on-exit (B1.5.19): back to sleep instead of Thread mode.
 		c.halted = true
 	}
+}
+
+// mUnstackFault takes the derived fault of a failed exception return
+// with EXC_RETURN value v (kind excMemManage: MUNSTKERR, excBusFault:
+// UNSTKERR), the returning exception already deactivated. The fault is
+// synchronous to the return: it escalates to HardFault (FORCED) when
+// disabled or unable to preempt the execution priority the return left
+// (B1.5.4 "Priority escalation"), and locks up when HardFault cannot
+// preempt either (B1.5.15). What is taken is then the highest-priority
+// pending exception, which may be another one that the deactivation let
+// preempt (the fault then stays pending): a tail-chain on the frame the
+// return left on the stack, in Handler mode on the main stack.
+func (c *CPU) mUnstackFault(v uint32, kind int) {
+	m := c.m
+	n, cfsr := excMemManage, uint32(cfsrMUNSTKERR)
+	if kind == excBusFault {
+		n, cfsr = excBusFault, cfsrUNSTKERR
+	}
+	m.cfsr |= cfsr
+	exec := c.execPriority(true)
+	if !m.excEnabled(n) || m.groupPrio(m.excPrio(n)) >= exec {
+		m.hfsr |= hfsrFORCED
+		n = excHardFault
+	}
+	if n == excHardFault && exec <= -1 {
+		// Lockup (B1.5.15). No instruction faulted: the PC reported
+		// is 0xFFFFFFFE, the lockup address of the architecture.
+		c.mLockup(0xfffffffe, "unstacking fault")
+		return
+	}
+	m.exc[n].pending = true
+	if b := m.bestPending(); b >= 0 && m.groupPrio(m.excPrio(b)) < exec {
+		n = b
+	}
+	c.R[14] = v
+	c.mTaken(n)
 }
 
 // mRaiseNoStack takes exception n from Handler mode without stacking a

@@ -16,8 +16,8 @@ package arm
 // tags: its data accesses take the slow path, which asks the MPU for each
 // one, and code in it is translated one instruction per block
 // (translateBlock), each checked when it is entered. Every MPU register
-// write flushes the TLB, and so does a change of whether the MPU applies
-// at all (MPU_CTRL.HFNMIENA clear and the execution priority negative,
+// write flushes the TLB (cheaply: see tlbContext.filled), and so does a
+// change of whether the MPU applies at all (MPU_CTRL.HFNMIENA clear and the execution priority negative,
 // checked in mUpdate); privilege changes select the other TLB array.
 
 import "fmt"
@@ -231,7 +231,9 @@ func (s *scs) mpuRead(o uint32) uint32 {
 }
 
 // mpuWrite writes the MPU register at SCS offset o (0xD90-0xDBC). Every
-// write flushes the TLB.
+// write flushes the TLB; a flush rewrites only the entries filled since
+// the last one (tlbContext.filled), so the six or so writes of an RTOS
+// context switch cost little.
 func (s *scs) mpuWrite(o, v uint32) {
 	c := s.cpu()
 	p := &c.m.mpu

@@ -123,23 +123,32 @@ func TestMMPUTranslate(t *testing.T) {
 
 // TestMStackingFault: a push that the MPU refuses (with the privilege of
 // the interrupted code) or that hits nothing is a derived fault
-// (B1.5.14): the exception is still taken, and MemManage MSTKERR or
-// BusFault STKERR pends, or HardFault (FORCED) when the fault is
-// disabled.
+// (B1.5.14): MemManage MSTKERR or BusFault STKERR pends, or HardFault
+// (FORCED) when the fault is disabled. By late arrival the higher-
+// priority of the exception and the fault (then the lower number) is
+// taken on the frame, and the other stays pending.
 func TestMStackingFault(t *testing.T) {
 	tests := []struct {
-		name    string
-		mpu     bool
-		sp      uint32
-		shcsr   uint32
-		cfsr    uint32
-		pending int
-		hfsr    uint32
+		name      string
+		mpu       bool
+		sp        uint32
+		shcsr     uint32
+		svcPrio   uint8 // SVCall's priority
+		faultPrio uint8 // MemManage's and BusFault's
+		basepri   uint8
+		cfsr      uint32
+		taken     int
+		pending   int
+		hfsr      uint32
 	}{
-		{"MPU, MemManage enabled", true, 0x20001000, shcsrMEMFAULTEN, cfsrMSTKERR, excMemManage, 0},
-		{"MPU, MemManage disabled", true, 0x20001000, 0, cfsrMSTKERR, excHardFault, hfsrFORCED},
-		{"no MPU, read-only region allowed", false, 0x20001000, shcsrMEMFAULTEN, 0, -1, 0},
-		{"unmapped stack", false, 0x10001000, shcsrBUSFAULTEN, cfsrSTKERR, excBusFault, 0},
+		{"MPU, MemManage enabled", true, 0x20001000, shcsrMEMFAULTEN, 0x40, 0, 0, cfsrMSTKERR, excMemManage, excSVCall, 0},
+		{"MPU, SVCall higher", true, 0x20001000, shcsrMEMFAULTEN, 0, 0x40, 0, cfsrMSTKERR, excSVCall, excMemManage, 0},
+		{"MPU, equal priority: lower number", true, 0x20001000, shcsrMEMFAULTEN, 0x20, 0x20, 0, cfsrMSTKERR, excMemManage, excSVCall, 0},
+		{"MPU, MemManage disabled", true, 0x20001000, 0, 0, 0, 0, cfsrMSTKERR, excHardFault, excSVCall, hfsrFORCED},
+		{"MPU, MemManage masked by BASEPRI", true, 0x20001000, shcsrMEMFAULTEN, 0, 0x40, 0x40, cfsrMSTKERR, excHardFault, excSVCall, hfsrFORCED},
+		{"no MPU, read-only region allowed", false, 0x20001000, shcsrMEMFAULTEN, 0, 0, 0, 0, excSVCall, -1, 0},
+		{"unmapped stack", false, 0x10001000, shcsrBUSFAULTEN, 0, 0, 0, cfsrSTKERR, excBusFault, excSVCall, 0},
+		{"unmapped stack, SVCall higher", false, 0x10001000, shcsrBUSFAULTEN, 0, 0x20, 0, cfsrSTKERR, excSVCall, excBusFault, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,15 +160,21 @@ func TestMStackingFault(t *testing.T) {
 				m.mpu.ctrl = mpuENABLE
 			}
 			m.shcsr = tt.shcsr
+			m.exc[excSVCall].prio = tt.svcPrio
+			m.exc[excMemManage].prio, m.exc[excBusFault].prio = tt.faultPrio, tt.faultPrio
+			m.basepri = tt.basepri
 			c.setControl(controlNPRIV)
 			c.mUpdate()
 			c.R[13] = tt.sp
 			c.mEntry(excSVCall, 0x100, 0)
-			if m.ipsr != excSVCall {
-				t.Errorf("IPSR = %d, want SVCall taken", m.ipsr)
+			if m.ipsr != uint32(tt.taken) || !m.exc[tt.taken].active {
+				t.Errorf("IPSR = %d, want %d taken", m.ipsr, tt.taken)
+			}
+			if c.R[13] != tt.sp-0x20 || c.R[14] != 0xfffffff9 {
+				t.Errorf("SP %#x, LR %#x; want the one frame at %#x, LR 0xfffffff9", c.R[13], c.R[14], tt.sp-0x20)
 			}
 			pending := -1
-			for _, n := range []int{excHardFault, excMemManage, excBusFault} {
+			for _, n := range []int{excHardFault, excMemManage, excBusFault, excSVCall} {
 				if m.exc[n].pending {
 					pending = n
 				}
@@ -168,5 +183,49 @@ func TestMStackingFault(t *testing.T) {
 				t.Errorf("CFSR %#x, pending %d, HFSR %#x; want %#x, %d, %#x", m.cfsr, pending, m.hfsr, tt.cfsr, tt.pending, tt.hfsr)
 			}
 		})
+	}
+}
+
+// mProg_mpuswitch, assembled with arm-none-eabi-as -mcpu=cortex-m4 from:
+//
+//	 .thumb_func
+//	 reset:
+//		ldr r0, =0xE000ED94	@ MPU_CTRL = ENABLE | PRIVDEFENA
+//		movs r1, #5
+//		str r1, [r0]
+//		ldr r0, =0xE000ED98	@ MPU_RNR
+//		mov.w r4, #0x20000000
+//		ldr r5, =0x0300001f	@ RW, 64 KiB, enabled
+//	 loop:				@ an RTOS context switch: two regions
+//		movs r1, #0
+//		str r1, [r0]
+//		str r4, [r0, #4]
+//		str r5, [r0, #8]
+//		movs r1, #1
+//		str r1, [r0]
+//		str r4, [r0, #4]
+//		str r5, [r0, #8]
+//		ldr r2, [r4]		@ then an access through the TLB
+//		b loop
+var mProg_mpuswitch = mProg{
+	vectors: []uint32{0x20008000, 0x101},
+	code: []byte{
+		0x8, 0x48, 0x5, 0x21, 0x1, 0x60, 0x8, 0x48, 0x4f, 0xf0, 0x0, 0x54, 0x7, 0x4d, 0x0, 0x21,
+		0x1, 0x60, 0x44, 0x60, 0x85, 0x60, 0x1, 0x21, 0x1, 0x60, 0x44, 0x60, 0x85, 0x60, 0x22, 0x68,
+		0xf5, 0xe7, 0x0, 0x0, 0x94, 0xed, 0x0, 0xe0, 0x98, 0xed, 0x0, 0xe0, 0x1f, 0x0, 0x0, 0x3,
+	},
+}
+
+// BenchmarkMPUContextSwitch measures six MPU register writes (the region
+// reprogramming of an RTOS context switch) and one access after them;
+// each iteration is one pass of mProg_mpuswitch's loop.
+func BenchmarkMPUContextSwitch(b *testing.B) {
+	c := newMTest(b, MConfig{Model: CortexM4}, mProg_mpuswitch)
+	c.Run(7) // the set-up, up to the loop
+	b.ResetTimer()
+	for range b.N {
+		if n, why := c.Run(10); n != 10 || why != StopBudget {
+			b.Fatalf("ran %d instructions, stop %v (pc %#x)", n, why, c.R[15])
+		}
 	}
 }

@@ -11,7 +11,8 @@ import (
 //	b.MapDevice("scs", arm.SCSBase, arm.SCSSize, c.SCS())
 //
 // Only privileged accesses are allowed; an unprivileged one is a BusFault
-// (B3.2.1), except a write to STIR with CCR.USERSETMPEND.
+// (B3.2.1), except a write to STIR with CCR.USERSETMPEND. LDRT, STRT and
+// the like are unprivileged even in privileged code (accPrivileged).
 //
 // The MPU registers (0xD90-0xDB8) are in v7m_mpu.go. Not implemented
 // yet, read as zero and ignoring writes with a guest-error line: the
@@ -59,7 +60,7 @@ func (s *scs) Read(off uint64, size int) uint64 {
 	if size == 8 {
 		return s.Read(off, 4) | s.Read(off+4, 4)<<32
 	}
-	if !c.Privileged() {
+	if !c.accPrivileged() {
 		c.guestError("SCS: unprivileged read", "offset", hex64(off))
 		c.m.busErr = true
 		return 0
@@ -82,7 +83,7 @@ func (s *scs) Write(off uint64, size int, val uint64) {
 		return
 	}
 	o := uint32(off)
-	if !c.Privileged() && !(o == 0xf00 && m.ccr&ccrUSERSETMPEND != 0) {
+	if !c.accPrivileged() && !(o == 0xf00 && m.ccr&ccrUSERSETMPEND != 0) {
 		c.guestError("SCS: unprivileged write", "offset", hex64(off))
 		m.busErr = true
 		return
