@@ -289,6 +289,12 @@ func applyNIC(p *parser, a *arg) error {
 		return nil
 	}
 	n := NIC{Model: "virtio-net-device"}
+	if model, ok := a.kvs.get("model"); ok {
+		n.ModelGiven = true
+		if model == "lan9118" {
+			n.Model = model
+		}
+	}
 	if mac, ok := a.kvs.get("mac"); ok {
 		m, err := parseMAC(mac)
 		if err != nil {
@@ -472,6 +478,14 @@ func (p *parser) finish() error {
 	o := p.o
 	if o.Machine == "" {
 		o.Machine = "virt"
+	}
+	for _, n := range o.NICs {
+		switch {
+		case n.Model == "lan9118" && o.Machine != "mps2-an385" && o.Machine != "mps2-an386":
+			return fmt.Errorf("-nic model=lan9118: only the mps2-an385 and mps2-an386 boards have a LAN9118")
+		case n.ModelGiven && n.Model != "lan9118" && (o.Machine == "mps2-an385" || o.Machine == "mps2-an386"):
+			return fmt.Errorf("-machine %s: its network card is the LAN9118 (-nic user,model=lan9118 or no model=)", o.Machine)
+		}
 	}
 	if want, ok := mcuCPU[o.Machine]; ok {
 		if o.CPU != "" && o.CPU != want {

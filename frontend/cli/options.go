@@ -235,9 +235,11 @@ type Netdev struct {
 
 // NIC is a -nic: a network device and its back end in one option.
 type NIC struct {
-	// Model is always "virtio-net-device": QEMU's virt default
-	// (virtio-net-pci) and model=virtio are put on virtio-mmio.
-	Model  string
+	// Model is "virtio-net-device" (QEMU's virt default, virtio-net-pci,
+	// and model=virtio are put on virtio-mmio), or "lan9118" when asked
+	// for (the MPS2 boards' Ethernet). ModelGiven says model= was given.
+	Model      string
+	ModelGiven bool
 	MAC    MAC    // zero for the default
 	Netdev Netdev // ID is id= or QEMU's automatic "__org.qemu.nicN"
 }

@@ -86,7 +86,7 @@ var qemuDocExamples = []struct {
 	{src: "[inv] -nic", cmdline: `qemu-system-x86_64 -nic user,ipv6=off,model=e1000,mac=52:54:98:76:54:32`,
 		err: "model=e1000: the virt board has no PCI yet; use model=virtio"},
 	{src: "[inv] -nic, with Mimic's card", cmdline: `qemu-system-x86_64 -nic user,ipv6=off,model=virtio,mac=52:54:98:76:54:32`,
-		got: nics, want: []NIC{{Model: "virtio-net-device", MAC: MAC{0x52, 0x54, 0x98, 0x76, 0x54, 0x32},
+		got: nics, want: []NIC{{Model: "virtio-net-device", ModelGiven: true, MAC: MAC{0x52, 0x54, 0x98, 0x76, 0x54, 0x32},
 			Netdev: Netdev{Type: "user", ID: "__org.qemu.nic0", Props: []KV{{Key: "ipv6", Value: "off"}}, User: defaultUser()}}}},
 	{src: "[inv] -netdev user dnssearch", cmdline: `qemu-system-x86_64 -nic user,dnssearch=mgmt.example.org,dnssearch=example.org`,
 		err: "dnssearch: not supported yet"},

@@ -393,6 +393,7 @@ var nicKeys = []Key{
 	{Name: "mac", Doc: "MAC address, 52:54:00:12:34:56 form"},
 	{Name: "model", Values: []Value{
 		{Name: "virtio-net-device", Doc: "virtio-net on virtio-mmio"},
+		{Name: "lan9118", Doc: "the SMSC LAN9118 of the mps2-an385/an386 boards (their only card)"},
 		{Name: "virtio", Doc: "QEMU's virtio-net-pci; Mimic puts it on virtio-mmio"},
 		{Name: "virtio-net-pci", Doc: "as virtio: Mimic puts it on virtio-mmio"},
 		{Name: "virtio-net", Doc: "as virtio"},
