@@ -240,8 +240,8 @@ type NIC struct {
 	// for (the MPS2 boards' Ethernet). ModelGiven says model= was given.
 	Model      string
 	ModelGiven bool
-	MAC    MAC    // zero for the default
-	Netdev Netdev // ID is id= or QEMU's automatic "__org.qemu.nicN"
+	MAC        MAC    // zero for the default
+	Netdev     Netdev // ID is id= or QEMU's automatic "__org.qemu.nicN"
 }
 
 // Global is a -global DRIVER.PROPERTY=VALUE.
