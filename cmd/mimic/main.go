@@ -152,53 +152,26 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 		return 0, err
 	}
 
-	var serialOut io.Writer = stdout
-	var closeSerial func() error
-	switch o.Serial.Backend {
-	case "stdio":
-		// mon:stdio too: the console has the Ctrl-A escapes either way.
-	case "null":
-		serialOut = io.Discard
-	case "file":
-		f, err := os.Create(o.Serial.Path)
-		if err != nil {
-			return 0, usageError{fmt.Sprintf("-serial %s: %v", o.Serial, err)}
-		}
-		serialOut, closeSerial = f, f.Close
-	default:
-		panic("BUG: unknown serial back end " + o.Serial.Backend)
+	serialOut, closeSerial, err := openSerial(o, stdout)
+	if err != nil {
+		return 0, err
 	}
 	cfg.Serial = serialOut
+	var flushTrace func()
+	cfg.Trace, flushTrace = newTrace(o, stderr)
+	defer flushTrace()
 
-	var tracer *machine.Tracer
-	if o.Trace {
-		tracer = machine.NewTracer(stderr)
-		tracer.Thumb = thumbDisasm
-		tracer.A32 = armDisasm
-		cfg.Trace = tracer.Trace
-		defer tracer.Flush()
-	}
-
-	// The console reads stdin for the serial port; semihosting reads it
-	// itself, so only one of them may own it.
-	var con *console.Console
 	var m *virt.Machine
-	if o.Serial.Backend == "stdio" && !cfg.Semihosting {
-		con, err = console.Open(stdin, stdout, true, console.Keys{
-			Quit: func() {
-				if m != nil {
-					m.Loop.Quit()
-				}
-			},
-			Info: func() {
-				if m != nil {
-					m.Loop.RequestDump(stderr)
-				}
-			},
-		})
-		if err != nil {
-			return 0, err
+	con, err := openConsole(o, cfg.Semihosting, stdin, stdout, stderr, func() *machine.Loop {
+		if m == nil {
+			return nil
 		}
+		return m.Loop
+	})
+	if err != nil {
+		return 0, err
+	}
+	if con != nil {
 		defer con.Close()
 		cfg.Input = con.Input
 	}
@@ -225,16 +198,11 @@ func boot(o *cli.Options, stdin *os.File, stdout, stderr io.Writer) (int, error)
 	if o.Stats {
 		lat = watchLatency(m.Input(), m.Consoles())
 	}
-	if o.CPUProfile != "" {
-		f, err := os.Create(o.CPUProfile)
-		if err != nil {
-			return 0, usageError{fmt.Sprintf("--cpuprofile: %v", err)}
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return 0, err
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	stopProfile, err := startCPUProfile(o.CPUProfile)
+	if err != nil {
+		return 0, err
 	}
+	defer stopProfile()
 	dumpOnSIGQUIT(m, con, stderr)
 	start := time.Now()
 	code, err := desk.run(m)

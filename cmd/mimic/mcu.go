@@ -5,12 +5,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/pprof"
 	"strings"
 	"time"
 
 	"mimic/frontend/cli"
-	"mimic/frontend/console"
 	"mimic/machine"
 	"mimic/machine/mcu"
 )
@@ -45,20 +43,9 @@ func bootMCU(o *cli.Options, stdin *os.File, stdout, stderr io.Writer, log *slog
 		defer nw.Close()
 		cfg.NIC, cfg.MAC = nw, [6]byte(o.NICs[0].MAC)
 	}
-	var serialOut io.Writer = stdout
-	var closeSerial func() error
-	switch o.Serial.Backend {
-	case "stdio":
-	case "null":
-		serialOut = io.Discard
-	case "file":
-		f, err := os.Create(o.Serial.Path)
-		if err != nil {
-			return 0, usageError{fmt.Sprintf("-serial %s: %v", o.Serial, err)}
-		}
-		serialOut, closeSerial = f, f.Close
-	default:
-		panic("BUG: unknown serial back end " + o.Serial.Backend)
+	serialOut, closeSerial, err := openSerial(o, stdout)
+	if err != nil {
+		return 0, err
 	}
 	cfg.Serial = serialOut
 	switch o.ITM {
@@ -73,50 +60,35 @@ func bootMCU(o *cli.Options, stdin *os.File, stdout, stderr io.Writer, log *slog
 		defer f.Close()
 		cfg.ITM = f
 	}
-	if o.Trace {
-		tracer := machine.NewTracer(stderr)
-		tracer.Thumb = thumbDisasm
-		tracer.A32 = armDisasm
-		cfg.Trace = tracer.Trace
-		defer tracer.Flush()
-	}
+	var flushTrace func()
+	cfg.Trace, flushTrace = newTrace(o, stderr)
+	defer flushTrace()
 	var m *mcu.Machine
-	if o.Serial.Backend == "stdio" && !cfg.Semihosting {
-		con, err := console.Open(stdin, stdout, true, console.Keys{
-			Quit: func() {
-				if m != nil {
-					m.Loop.Quit()
-				}
-			},
-			Info: func() {
-				if m != nil {
-					m.Loop.RequestDump(stderr)
-				}
-			},
-		})
-		if err != nil {
-			return 0, err
+	con, err := openConsole(o, cfg.Semihosting, stdin, stdout, stderr, func() *machine.Loop {
+		if m == nil {
+			return nil
 		}
+		return m.Loop
+	})
+	if err != nil {
+		return 0, err
+	}
+	if con != nil {
 		defer con.Close()
 		cfg.Input = con.Input
 	}
-	m, err := mcu.New(cfg)
+	m, err = mcu.New(cfg)
 	if err != nil {
 		return 0, err
 	}
 	// Guest errors of the devices name the PC of the access.
 	slog.SetDefault(slog.New(machine.WithPC(log.Handler(), m.CPU.AccessPC)))
 	m.CPU.NoNative = o.Accel == "interp"
-	if o.CPUProfile != "" {
-		f, err := os.Create(o.CPUProfile)
-		if err != nil {
-			return 0, usageError{fmt.Sprintf("--cpuprofile: %v", err)}
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return 0, err
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	stopProfile, err := startCPUProfile(o.CPUProfile)
+	if err != nil {
+		return 0, err
 	}
+	defer stopProfile()
 	start := time.Now()
 	code, err := m.Run()
 	if cerr := m.Close(); err == nil && cerr != nil {

@@ -338,7 +338,7 @@ func New(clk *clock.Clock, line irq.Line, cfg Config) *Device {
 	d.Reset()
 	if d.backend != nil {
 		if d.post == nil {
-			panic("lan9118: a Backend needs Config.Post")
+			panic("BUG: lan9118: a Backend needs Config.Post")
 		}
 		d.backend.Attach(d.deliver)
 	}

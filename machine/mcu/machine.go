@@ -240,15 +240,7 @@ func (m *Machine) resetLine() irq.Line {
 // createSemihosting routes BKPT 0xAB, the M-profile semihosting trap, to
 // the host.
 func (m *Machine) createSemihosting() {
-	stdout := m.cfg.Serial
-	if stdout == nil {
-		stdout = io.Discard
-	}
-	stderr := cmp.Or[io.Writer](m.cfg.Stderr, stdout)
-	stdin := m.cfg.Stdin
-	if stdin == nil {
-		stdin = eofReader{}
-	}
+	stdout, stderr, stdin := machine.SemihostStreams(m.cfg.Serial, m.cfg.Stderr, m.cfg.Stdin)
 	// SYS_HEAPINFO: as QEMU's M profile, the heap from the end of the
 	// image's RAM data to the top of the first RAM, the stack at its top.
 	var ramBase, ramTop uint64
@@ -272,7 +264,7 @@ func (m *Machine) createSemihosting() {
 		Stdout: stdout, Stderr: stderr, Stdin: stdin,
 		Cmdline:  cmp.Or(m.cfg.SemihostingCmdline, cmdline),
 		Elapsed:  func() uint64 { return m.Clock.Now() },
-		Now:      func() time.Time { return deterministicEpoch.Add(time.Duration(m.Clock.Now())) },
+		Now:      func() time.Time { return machine.DeterministicEpoch.Add(time.Duration(m.Clock.Now())) },
 		HeapBase: uint32(heap), HeapLimit: uint32(ramTop),
 		StackBase: uint32(ramTop), StackLimit: uint32(heap),
 	}
@@ -280,22 +272,10 @@ func (m *Machine) createSemihosting() {
 		if imm != 0xab {
 			return false
 		}
-		ret, exit := m.semi.Call(c.Reg(0), c.Reg(1), c)
-		c.SetReg(0, ret)
-		if exit != nil {
-			m.Loop.Exit(exit.Code)
-		}
+		m.Loop.Semihost(m.semi, c)
 		return true
 	}
 }
-
-// deterministicEpoch is the wall-clock time at virtual time zero for
-// semihosting's SYS_TIME (the virt board's choice).
-var deterministicEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 // Run runs the firmware until it exits (semihosting), a limit is hit, or
 // the user quits. A system reset (SYSRESETREQ, a watchdog) reloads the

@@ -111,7 +111,7 @@ const (
 // deterministic (--icount) mode, so that runs are reproducible:
 // 2025-01-01 00:00:00 UTC. In realtime mode the RTC starts at the host's
 // wall-clock time, as QEMU's default -rtc base=utc does.
-var DeterministicEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+var DeterministicEpoch = machine.DeterministicEpoch
 
 // Config describes one virt machine.
 type Config struct {
@@ -431,15 +431,7 @@ const midrCortexA15 = 0x414fc0f0
 // breakpoint (a Prefetch Abort), as on QEMU's virt (the conformance
 // program exc_bkpt checks it).
 func (m *Machine) createSemihosting() {
-	stdout := m.cfg.Serial
-	stderr := m.cfg.Stderr
-	if stderr == nil {
-		stderr = stdout
-	}
-	stdin := m.cfg.Stdin
-	if stdin == nil {
-		stdin = eofReader{}
-	}
+	stdout, stderr, stdin := machine.SemihostStreams(m.cfg.Serial, m.cfg.Stderr, m.cfg.Stdin)
 	top := uint32(RAMBase + m.cfg.RAMSize)
 	m.semi = &semihost.Host{
 		Stdout: stdout, Stderr: stderr, Stdin: stdin,
@@ -454,13 +446,6 @@ func (m *Machine) createSemihosting() {
 		HeapBase: RAMBase + uint32(m.cfg.RAMSize/2), HeapLimit: top,
 		StackBase: top, StackLimit: top - uint32(m.cfg.RAMSize/4),
 	}
-	call := func(c *arm.CPU) {
-		ret, exit := m.semi.Call(c.Reg(0), c.Reg(1), c)
-		c.SetReg(0, ret)
-		if exit != nil {
-			m.Loop.Exit(exit.Code)
-		}
-	}
 	m.CPU.SVCHook = func(c *arm.CPU, imm uint32) bool {
 		// As QEMU (without userspace=on), User-mode code cannot make
 		// semihosting calls: its SVC is an ordinary SVC exception.
@@ -468,7 +453,7 @@ func (m *Machine) createSemihosting() {
 			return false
 		}
 		if (!c.T && imm == 0x123456) || (c.T && imm == 0xab) {
-			call(c)
+			m.Loop.Semihost(m.semi, c)
 			return true
 		}
 		return false
@@ -495,10 +480,6 @@ func (m *Machine) semihostImage(name string, segs []image.Segment) {
 	m.semi.HeapBase, m.semi.HeapLimit = uint32(end), top
 	m.semi.StackBase, m.semi.StackLimit = top, uint32(end)
 }
-
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 // loadKernel plans the kernel's boot (bios/boot: placement, registers,
 // initrd) as QEMU's -kernel does.
