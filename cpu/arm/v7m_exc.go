@@ -646,25 +646,14 @@ func (c *CPU) mExceptionReturn(v uint32) {
 	c.exit, c.exitPSR = true, true
 	if !toThread && m.ipsr == 0 || toThread && m.ipsr != 0 {
 		// The stacked IPSR contradicts EXC_RETURN (B1.5.8): UsageFault
-		// INVPC, stacked again from the state just restored.
-		popped := m.ipsr
-		c.mSelectSP(toThread && process && m.ipsr == 0)
-		m.ipsr = 0
-		if !toThread {
-			m.ipsr = excUsageFault // keep Handler mode for the push
-		}
-		c.setPrivMode()
+		// INVPC. PushStack there negates PopStack: the frame just
+		// popped is still in memory, unchanged, so the stack pointer
+		// returns to it, and the fault is taken on it with LR = the
+		// EXC_RETURN that failed.
+		c.mSetSP(process, frame)
 		m.cfsr |= cfsrINVPC
-		c.mRaise(excUsageFault, c.nextPC, c.IT, "exception return to a mode the stacked IPSR contradicts")
-		if m.ipsr == excUsageFault && !m.lockedUp {
-			// PushStack stacks the xPSR just popped, and LR is the
-			// EXC_RETURN that failed, not one made for this entry.
-			at := c.mSP(false) + 0x1c
-			if psr, ok := c.mLoad32(at); ok {
-				c.mStore32(at, psr&^0x1ff|popped)
-			}
-			c.R[14] = 0xf0000000 | v&0x0fffffff
-		}
+		c.R[14] = 0xf0000000 | v&0x0fffffff
+		c.mRaiseNoStack(excUsageFault, "exception return to a mode the stacked IPSR contradicts")
 		return
 	}
 	c.mSelectSP(toThread && process)
